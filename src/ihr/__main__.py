@@ -1,0 +1,3 @@
+from ihr.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Validation layers, in the order they run: descriptor, files, rows and keys, pandera, semantic."""

@@ -1,0 +1,210 @@
+"""File layer: bytes, encoding, line ends, header and row widths; then load the rows as raw text.
+
+Each table lands in DuckDB as `raw."<table>"`: one VARCHAR column per schema field (empty cells as
+NULL, absent columns as all-NULL) plus `__line`, the physical line the record starts on (header = 1).
+The fast path lets DuckDB read the file; the slow path (Python's csv module) is only taken when the
+file has something to report or records that span lines, so that every line number stays exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ihr.findings import Finding
+from ihr.package import TableSpec
+
+BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+csv.field_size_limit(2**31 - 1)
+
+
+@dataclass
+class LoadedTable:
+    name: str
+    path: str
+    header: list[str]
+    rows: int
+    loaded: bool
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _header_findings(table: TableSpec, header: list[str], shown: str) -> list[Finding]:
+    found: list[Finding] = []
+    expected = table.field_names
+    for name in sorted({h for h in header if header.count(h) > 1}):
+        found.append(Finding(shown, 1, name, "duplicate-header", "error", f"column {name!r} appears more than once", value=name, table=table.name, layer="file"))
+    for name in expected:
+        if name not in header:
+            found.append(Finding(shown, 1, name, "missing-header", "error", f"column {name!r} is missing from the header", table=table.name, layer="file"))
+    for name in header:
+        if name not in expected:
+            blank = name.strip() == ""
+            found.append(Finding(shown, 1, name, "blank-header" if blank else "extra-header", "error",
+                                 "a header cell is blank" if blank else f"column {name!r} is not in the schema",
+                                 value=name, table=table.name, layer="file"))
+    present = [h for h in header if h in expected]
+    if not found and present != [n for n in expected if n in present]:
+        found.append(Finding(shown, 1, None, "header-order", "error",
+                             f"columns are out of schema order; expected {', '.join(expected)}", table=table.name, layer="file"))
+    return found
+
+
+def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec) -> None:
+    cols = ", ".join(f"{quote_ident(f)} VARCHAR" for f in table.field_names)
+    con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT, {cols})')
+
+
+def _select_list(table: TableSpec, header: list[str]) -> str:
+    """Schema fields in schema order from the file's columns; absent ones as NULL."""
+    parts = ["__line"]
+    for name in table.field_names:
+        if name in header:
+            idx = header.index(name)
+            parts.append(f"NULLIF(c{idx}, '') AS {quote_ident(name)}")
+        else:
+            parts.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(name)}")
+    return ", ".join(parts)
+
+
+def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, header: list[str], physical_lines: int) -> bool:
+    """Let DuckDB parse; succeed only when every record is one clean line of exactly the header's width.
+
+    One spare column is declared and padding is on, with empty cells read as '' rather than NULL:
+    a short row then shows a NULL in its last real column, a long one a non-NULL spare column.
+    """
+    width = len(header)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width + 1)) + "}"
+    path_literal = "'" + str(file).replace("'", "''") + "'"
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE __scan AS
+            SELECT * FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
+                delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\x01',
+                store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
+                max_line_size=20000000)"""
+        )
+        rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
+        records, ragged = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE c{width} IS NOT NULL OR c{width - 1} IS NULL) FROM __scan").fetchall()[0]
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS __scan")
+        return False
+    if rejected or ragged or records + 1 != physical_lines:
+        con.execute("DROP TABLE IF EXISTS __scan")
+        return False
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} AS "
+        f"SELECT {_select_list(table, header)} FROM (SELECT row_number() OVER () + 1 AS __line, * FROM __scan)"
+    )
+    con.execute("DROP TABLE __scan")
+    return True
+
+
+def _slow_load(con: duckdb.DuckDBPyConnection, table: TableSpec, text: str, header: list[str], shown: str) -> list[Finding]:
+    """Parse with Python's csv module, tracking the physical line of every record."""
+    import pyarrow as pa
+
+    found: list[Finding] = []
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        next(reader)
+        start = reader.line_num + 1
+        for row in reader:
+            if not row:
+                found.append(Finding(shown, start, None, "blank-row", "error", "the row is empty", table=table.name, layer="file"))
+            elif len(row) != width:
+                code = "missing-cell" if len(row) < width else "extra-cell"
+                found.append(Finding(shown, start, None, code, "error",
+                                     f"row has {len(row)} cells, the header has {width}; the row is not checked further",
+                                     table=table.name, layer="file"))
+            else:
+                lines.append(start)
+                for i, cell in enumerate(row):
+                    columns[i].append(cell if cell != "" else None)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        found.append(Finding(shown, start, None, "malformed-csv", "error",
+                             f"cannot parse from here on ({exc}); an unterminated quote is the usual cause",
+                             table=table.name, layer="file"))
+    arrow = pa.table({"__line": pa.array(lines, pa.int64()), **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
+    con.register("__arrow", arrow)
+    con.execute(f"CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} AS SELECT {_select_list(table, header)} FROM __arrow")
+    con.unregister("__arrow")
+    return found
+
+
+def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> tuple[LoadedTable, list[Finding]]:
+    """Check one CSV file and load its rows into `raw.<table>`; never raises on bad content."""
+    shown = table.path
+    file = root / table.path
+    found: list[Finding] = []
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        _empty_table(con, table)
+        return LoadedTable(table.name, shown, [], 0, False), [
+            Finding(shown, None, None, "missing-file", "error", "the file does not exist", table=table.name, layer="file")]
+    except OSError as exc:
+        _empty_table(con, table)
+        return LoadedTable(table.name, shown, [], 0, False), [
+            Finding(shown, None, None, "missing-file", "error", f"cannot read: {exc.strerror}", table=table.name, layer="file")]
+    if data.startswith(UTF16_BOMS) or (len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00"):
+        _empty_table(con, table)
+        return LoadedTable(table.name, shown, [], 0, False), [
+            Finding(shown, 1, None, "encoding", "error", "the file is UTF-16; save it as UTF-8", table=table.name, layer="file")]
+    slow = False
+    if data.startswith(BOM):
+        found.append(Finding(shown, 1, None, "bom", "error", "the file starts with a byte-order mark; save as UTF-8 without BOM", table=table.name, layer="file"))
+        data = data[len(BOM):]
+        slow = True
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        found.append(Finding(shown, _line_of_offset(data, exc.start), None, "encoding", "error",
+                             f"byte {data[exc.start]:#04x} is not valid UTF-8 (is the file latin-1 or cp1252?)",
+                             table=table.name, layer="file"))
+        text = data.decode("utf-8", errors="replace")
+        slow = True
+    if b"\r" in data:
+        first = _line_of_offset(data, data.index(b"\r"))
+        returns = data.count(b"\r")
+        found.append(Finding(shown, first, None, "line-ending", "error",
+                             f"{returns} carriage return(s), the first on this line; use LF line ends only",
+                             table=table.name, layer="file"))
+        slow = True
+    if b"\x00" in data:
+        slow = True
+    if not text.strip():
+        _empty_table(con, table)
+        return LoadedTable(table.name, shown, [], 0, False), found + [
+            Finding(shown, 1, None, "empty-file", "error", "the file is empty; it needs at least the header row", table=table.name, layer="file")]
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        _empty_table(con, table)
+        return LoadedTable(table.name, shown, [], 0, False), found + [
+            Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
+    found += _header_findings(table, header, shown)
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if not data.endswith(b"\n"):
+        found.append(Finding(shown, physical_lines, None, "line-ending", "warning", "the last line has no newline at its end", table=table.name, layer="file"))
+    if slow or not _fast_load(con, table, file, header, physical_lines):
+        found += _slow_load(con, table, text, header, shown)
+    rows = con.execute(f"SELECT count(*) FROM raw.{quote_ident(table.name)}").fetchall()[0][0]
+    return LoadedTable(table.name, shown, header, rows, True), found

@@ -1,0 +1,223 @@
+"""Rows and keys layer: set-based SQL generated from the Table Schemas and run in DuckDB.
+
+Nothing here loops over rows in Python: each constraint becomes a WHERE clause, each key a GROUP BY
+or an anti-join, and only the failures travel back to Python to become findings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import duckdb
+
+from ihr.checks.files import quote_ident
+from ihr.findings import Finding
+from ihr.package import FieldSpec, PackageSpec, TableSpec
+
+NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+INTEGER_PATTERN = r"^[+-]?[0-9]+$"
+HINT_LIMIT = 500  # beyond this many broken references, skip the "did you mean" search
+
+PARTIAL_DATE_MACROS = """
+CREATE OR REPLACE MACRO pd_valid(s) AS CASE length(s)
+    WHEN 4 THEN s <> '0000'
+    WHEN 7 THEN substr(s, 1, 4) <> '0000' AND substr(s, 6, 2) BETWEEN '01' AND '12'
+    WHEN 10 THEN substr(s, 1, 4) <> '0000' AND TRY_CAST(s AS DATE) IS NOT NULL
+    ELSE false END;
+CREATE OR REPLACE MACRO pd_first(s) AS CASE
+    WHEN NOT pd_valid(s) THEN NULL
+    WHEN length(s) = 4 THEN make_date(CAST(s AS INTEGER), 1, 1)
+    WHEN length(s) = 7 THEN make_date(CAST(substr(s, 1, 4) AS INTEGER), CAST(substr(s, 6, 2) AS INTEGER), 1)
+    ELSE TRY_CAST(s AS DATE) END;
+CREATE OR REPLACE MACRO pd_last(s) AS CASE
+    WHEN NOT pd_valid(s) THEN NULL
+    WHEN length(s) = 4 THEN make_date(CAST(s AS INTEGER), 12, 31)
+    WHEN length(s) = 7 THEN last_day(make_date(CAST(substr(s, 1, 4) AS INTEGER), CAST(substr(s, 6, 2) AS INTEGER), 1))
+    ELSE TRY_CAST(s AS DATE) END;
+CREATE OR REPLACE MACRO pd_precision(s) AS CASE length(s) WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' END;
+"""
+
+
+def sql_string(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    """One constraint on one column: the SQL condition that marks a failing cell, and how to say it."""
+
+    column: str
+    code: str
+    condition: str
+    message: str
+
+
+def cell_checks(field: FieldSpec) -> list[CellCheck]:
+    """Translate one field's type and constraints into SQL conditions over its raw text."""
+    col = quote_ident(field.name)
+    present = f"{col} IS NOT NULL"
+    checks: list[CellCheck] = []
+    if field.required:
+        checks.append(CellCheck(field.name, "required", f"{col} IS NULL", "a value is required"))
+    typed_ok = "true"
+    if field.type == "number":
+        checks.append(CellCheck(field.name, "type", f"{present} AND NOT regexp_full_match({col}, {sql_string(NUMBER_PATTERN)})", "is not a number"))
+        typed_ok = f"regexp_full_match({col}, {sql_string(NUMBER_PATTERN)})"
+        typed = f"TRY_CAST({col} AS DOUBLE)"
+    elif field.type == "integer":
+        checks.append(CellCheck(field.name, "type", f"{present} AND (NOT regexp_full_match({col}, {sql_string(INTEGER_PATTERN)}) OR TRY_CAST({col} AS BIGINT) IS NULL)", "is not an integer"))
+        typed_ok = f"TRY_CAST({col} AS BIGINT) IS NOT NULL"
+        typed = f"TRY_CAST({col} AS BIGINT)"
+    elif field.type == "boolean":
+        checks.append(CellCheck(field.name, "type", f"{present} AND {col} NOT IN ('true', 'false')", "is not true or false"))
+        typed = col
+    else:
+        typed = col
+    if field.enum is not None:
+        allowed = ", ".join(sql_string(v) for v in field.enum)
+        shown = ", ".join(str(v) for v in field.enum)
+        if field.type in ("integer", "number"):
+            cond = f"{present} AND {typed_ok} AND {typed} NOT IN ({', '.join(str(v) for v in field.enum)})"
+        else:
+            cond = f"{present} AND {col} NOT IN ({allowed})"
+        checks.append(CellCheck(field.name, "enum", cond, f"is not one of: {shown}"))
+    if field.pattern:
+        checks.append(CellCheck(field.name, "pattern", f"{present} AND NOT regexp_full_match({col}, {sql_string(field.pattern)})",
+                                f"does not match the pattern {field.pattern}"))
+    if field.min_length is not None:
+        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) < {int(field.min_length)}", f"is shorter than {field.min_length} characters"))
+    if field.max_length is not None:
+        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) > {int(field.max_length)}", f"is longer than {field.max_length} characters"))
+    if field.minimum is not None and field.type in ("integer", "number"):
+        checks.append(CellCheck(field.name, "minimum", f"{present} AND {typed_ok} AND {typed} < {field.minimum}", f"is below the minimum {field.minimum}"))
+    if field.maximum is not None and field.type in ("integer", "number"):
+        checks.append(CellCheck(field.name, "maximum", f"{present} AND {typed_ok} AND {typed} > {field.maximum}", f"is above the maximum {field.maximum}"))
+    if field.partial_date:
+        shape = sql_string(field.pattern or r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+        checks.append(CellCheck(field.name, "invalid-date", f"{present} AND regexp_full_match({col}, {shape}) AND NOT pd_valid({col})",
+                                "is not a real date"))
+    return checks
+
+
+def typed_expression(field: FieldSpec) -> str:
+    """SQL that turns a raw text column into its typed value (NULL when it does not parse)."""
+    col = quote_ident(field.name)
+    if field.type == "number":
+        return f"TRY_CAST({col} AS DOUBLE) AS {col}"
+    if field.type == "integer":
+        return f"TRY_CAST({col} AS BIGINT) AS {col}"
+    if field.type == "boolean":
+        return f"TRY_CAST({col} AS BOOLEAN) AS {col}"
+    return col
+
+
+def _cell_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Finding]:
+    checks = [c for f in table.fields for c in cell_checks(f)]
+    if not checks:
+        return []
+    parts = [
+        f"SELECT __line, {i} AS check_no, CAST({quote_ident(c.column)} AS VARCHAR) AS value FROM raw.{quote_ident(table.name)} WHERE {c.condition}"
+        for i, c in enumerate(checks)
+    ]
+    rows = con.execute(" UNION ALL ".join(parts)).fetchall()
+    found = []
+    for line, check_no, value in rows:
+        c = checks[check_no]
+        msg = f"{_show(value)} {c.message}" if value is not None else c.message
+        found.append(Finding(table.path, line, c.column, c.code, "error", msg, value=value, table=table.name, layer="rows"))
+    return found
+
+
+def _show(value: str | None, limit: int = 80) -> str:
+    if value is None:
+        return "(empty)"
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return '"' + text.replace("\n", "\\n") + '"'
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _primary_key_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Finding]:
+    if not table.primary_key:
+        return []
+    key = ", ".join(quote_ident(k) for k in table.primary_key)
+    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in table.primary_key)
+    rows = con.execute(
+        f"""SELECT __line, first_line, concat_ws(', ', {key}) FROM (
+                SELECT __line, {key}, count(*) OVER w AS n, min(__line) OVER w AS first_line
+                FROM raw.{quote_ident(table.name)} WHERE {not_null}
+                WINDOW w AS (PARTITION BY {key}))
+            WHERE n > 1 AND __line <> first_line"""
+    ).fetchall()
+    column = table.primary_key[0] if len(table.primary_key) == 1 else ",".join(table.primary_key)
+    return [
+        Finding(table.path, line, column, "primary-key", "error",
+                f"{_show(value)} repeats the primary key first used on line {first}", value=value, table=table.name, layer="rows")
+        for line, first, value in rows
+    ]
+
+
+def _unique_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Finding]:
+    found = []
+    for field in table.fields:
+        if not field.unique or (field.name,) == table.primary_key:
+            continue
+        col = quote_ident(field.name)
+        rows = con.execute(
+            f"""SELECT __line, first_line, {col} FROM (
+                    SELECT __line, {col}, count(*) OVER w AS n, min(__line) OVER w AS first_line
+                    FROM raw.{quote_ident(table.name)} WHERE {col} IS NOT NULL WINDOW w AS (PARTITION BY {col}))
+                WHERE n > 1 AND __line <> first_line"""
+        ).fetchall()
+        found += [Finding(table.path, line, field.name, "unique", "error", f"{_show(v)} is already used on line {first}",
+                          value=v, table=table.name, layer="rows") for line, first, v in rows]
+    return found
+
+
+def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, loaded: set[str]) -> list[Finding]:
+    found = []
+    for fk in table.foreign_keys:
+        target = package.tables.get(fk.resource)
+        if target is None or target.name not in loaded or len(fk.fields) != len(fk.reference_fields):
+            continue
+        child = quote_ident(table.name)
+        parent = quote_ident(target.name)
+        not_null = " AND ".join(f"c.{quote_ident(f)} IS NOT NULL" for f in fk.fields)
+        match = " AND ".join(f"p.{quote_ident(r)} = c.{quote_ident(f)}" for f, r in zip(fk.fields, fk.reference_fields))
+        value = "concat_ws(', ', " + ", ".join(f"c.{quote_ident(f)}" for f in fk.fields) + ")"
+        rows = con.execute(
+            f"""SELECT c.__line, {value} FROM raw.{child} c
+                WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM raw.{parent} p WHERE {match})
+                ORDER BY c.__line"""
+        ).fetchall()
+        if not rows:
+            continue
+        candidates: list[str] = []
+        if len(rows) <= HINT_LIMIT and len(fk.reference_fields) == 1:
+            col = quote_ident(fk.reference_fields[0])
+            candidates = [r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM raw.{parent} WHERE {col} IS NOT NULL").fetchall()]
+        column = ",".join(fk.fields)
+        target_field = ",".join(fk.reference_fields)
+        for line, v in rows:
+            close = difflib.get_close_matches(v, candidates, n=1, cutoff=0.6) if candidates else []
+            hint = f'did you mean "{close[0]}"?' if close else None
+            found.append(Finding(table.path, line, column, "foreign-key", "error",
+                                 f"{_show(v)} is not {_article(target_field)} {target_field} in {target.name}", value=v, table=table.name, hint=hint, layer="rows"))
+    return found
+
+
+def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str]) -> list[Finding]:
+    """Run every generated constraint and key check over the loaded raw tables."""
+    con.execute(PARTIAL_DATE_MACROS)
+    found: list[Finding] = []
+    for name, table in package.tables.items():
+        if name not in loaded:
+            continue
+        found += _cell_findings(con, table)
+        found += _primary_key_findings(con, table)
+        found += _unique_findings(con, table)
+        found += _foreign_key_findings(con, package, table, loaded)
+    return found

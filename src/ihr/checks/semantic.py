@@ -1,0 +1,249 @@
+"""Semantic layer: rules across rows and tables that no single column constraint can express.
+
+Each rule is a small registered function whose docstring says why it exists; the codebook and
+`ihr validate --list-rules` show those docstrings. Rules query the raw tables with set-based SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import duckdb
+
+from ihr.checks.files import quote_ident
+from ihr.findings import Finding, Severity
+from ihr.package import PackageSpec, TableSpec
+
+CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+@dataclass
+class RuleContext:
+    con: duckdb.DuckDBPyConnection
+    package: PackageSpec
+    loaded: set[str]
+    today: dt.date
+
+    def has(self, *tables: str) -> bool:
+        return all(t in self.loaded for t in tables)
+
+    def table(self, name: str) -> TableSpec:
+        return self.package.tables[name]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    tables: tuple[str, ...]
+    run: Callable[[RuleContext], Iterable[Finding]]
+
+    @property
+    def why(self) -> str:
+        return (self.run.__doc__ or "").strip()
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, severity: Severity, *tables: str) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
+    def register(fn: Callable[[RuleContext], Iterable[Finding]]) -> Callable:
+        RULES.append(Rule(code, severity, tables, fn))
+        return fn
+    return register
+
+
+def _finding(ctx: RuleContext, table: str, line: int, column: str | None, code: str, severity: Severity,
+             message: str, value: str | None = None) -> Finding:
+    return Finding(ctx.table(table).path, line, column, code, severity, message, value=value, table=table, layer="semantic")
+
+
+def _partial_date_fields(table: TableSpec) -> list[str]:
+    return [f.name for f in table.fields if f.partial_date]
+
+
+def _string_fields(table: TableSpec) -> list[str]:
+    return [f.name for f in table.fields if f.type == "string"]
+
+
+@rule("missing-source", "error", "claims", "claim_sources", "events", "event_sources")
+def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
+    """A claim or event without a source is an unsourced assertion, which this dataset never publishes."""
+    for main, link, key in (("claims", "claim_sources", "claim_id"), ("events", "event_sources", "event_id")):
+        if not ctx.has(main, link):
+            continue
+        rows = ctx.con.execute(
+            f"SELECT m.__line, m.{key} FROM raw.{main} m WHERE m.{key} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM raw.{link} l WHERE l.{key} = m.{key}) ORDER BY m.__line").fetchall()
+        for line, value in rows:
+            yield _finding(ctx, main, line, key, "missing-source", "error",
+                           f'"{value}" has no row in {link}; every {main[:-1]} needs at least one source', value)
+
+
+DATE_PAIRS = {"events": ("date_start", "date_end"), "claims": ("valid_from", "valid_to"), "actors": ("start_date", "end_date")}
+
+
+@rule("date-order", "error", "events", "claims", "actors")
+def ends_after_starts(ctx: RuleContext) -> Iterable[Finding]:
+    """A period that ends before it starts is a typo; partial dates compare at their shared precision."""
+    for table, (start, end) in DATE_PAIRS.items():
+        if not ctx.has(table):
+            continue
+        rows = ctx.con.execute(
+            f"SELECT __line, {start}, {end} FROM raw.{table} WHERE pd_last({end}) < pd_first({start}) ORDER BY __line").fetchall()
+        for line, s, e in rows:
+            yield _finding(ctx, table, line, end, "date-order", "error", f'"{e}" is before {start} "{s}"', e)
+
+
+@rule("future-date", "error")
+def no_future_dates(ctx: RuleContext) -> Iterable[Finding]:
+    """The dataset records what happened and was said; a date after today is a typo."""
+    today = ctx.today.isoformat()
+    for name in sorted(ctx.loaded):
+        table = ctx.table(name)
+        for col in _partial_date_fields(table):
+            c = quote_ident(col)
+            rows = ctx.con.execute(
+                f"SELECT __line, {c} FROM raw.{quote_ident(name)} WHERE pd_first({c}) > DATE '{today}' ORDER BY __line").fetchall()
+            for line, value in rows:
+                yield _finding(ctx, name, line, col, "future-date", "error", f'"{value}" is in the future (today is {today})', value)
+
+
+@rule("claim-after-death", "error", "claims", "actors")
+def dead_people_make_no_claims(ctx: RuleContext) -> Iterable[Finding]:
+    """A person cannot state anything after their death; such a claim is misattributed or misdated."""
+    if not ctx.has("claims", "actors"):
+        return
+    rows = ctx.con.execute(
+        """SELECT c.__line, c.claimed_date, a.actor_id, a.end_date FROM raw.claims c
+           JOIN raw.actors a ON a.actor_id = c.claimant_id
+           WHERE a.actor_type = 'person' AND pd_first(c.claimed_date) > pd_last(a.end_date) ORDER BY c.__line""").fetchall()
+    for line, claimed, actor, died in rows:
+        yield _finding(ctx, "claims", line, "claimed_date", "claim-after-death", "error",
+                       f'"{claimed}" is after the death of {actor} ({died})', claimed)
+
+
+@rule("claimant-not-founded", "warning", "claims", "actors")
+def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
+    """A claimant founded (or born) after the claim date is probably the wrong actor; a warning, since
+    organisations sometimes speak before their formal founding date."""
+    if not ctx.has("claims", "actors"):
+        return
+    rows = ctx.con.execute(
+        """SELECT c.__line, c.claimed_date, a.actor_id, a.start_date FROM raw.claims c
+           JOIN raw.actors a ON a.actor_id = c.claimant_id
+           WHERE pd_last(c.claimed_date) < pd_first(a.start_date) ORDER BY c.__line""").fetchall()
+    for line, claimed, actor, started in rows:
+        yield _finding(ctx, "claims", line, "claimed_date", "claimant-not-founded", "warning",
+                       f'"{claimed}" is before {actor} existed ({started})', claimed)
+
+
+CHAINS = {"actors": ("actor_id", "parent_id"), "sources": ("source_id", "derived_from_id")}
+
+
+@rule("cycle", "error", "actors", "sources")
+def chains_have_no_cycles(ctx: RuleContext) -> Iterable[Finding]:
+    """parent_id and derived_from_id form trees; a cycle makes hierarchies and origin counts endless."""
+    for table, (key, parent) in CHAINS.items():
+        if not ctx.has(table):
+            continue
+        edges = ctx.con.execute(
+            f"SELECT {key}, {parent}, min(__line) FROM raw.{table} WHERE {key} IS NOT NULL AND {parent} IS NOT NULL "
+            f"AND {key} <> {parent} GROUP BY ALL ORDER BY 1").fetchall()
+        up = {child: par for child, par, _ in edges}
+        line_of = {child: line for child, _, line in edges}
+        state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to end
+        for start in up:
+            walk = []
+            node: str | None = start
+            while node is not None and node in up and state.get(node) is None:
+                state[node] = 1
+                walk.append(node)
+                node = up[node]
+            if node is not None and state.get(node) == 1:
+                loop = walk[walk.index(node):]
+                first = loop.index(min(loop))
+                loop = loop[first:] + loop[:first]
+                for member in loop:
+                    yield _finding(ctx, table, line_of[member], parent, "cycle", "error",
+                                   f"{parent} chain loops: {' -> '.join(loop + [loop[0]])}", up[member])
+            for member in walk:
+                state[member] = 2
+
+
+@rule("self-relation", "error", "claim_relations")
+def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
+    """A claim that corrects or contradicts itself is a copy-paste slip."""
+    if not ctx.has("claim_relations"):
+        return
+    rows = ctx.con.execute("SELECT __line, claim_id FROM raw.claim_relations WHERE claim_id = related_claim_id ORDER BY __line").fetchall()
+    for line, value in rows:
+        yield _finding(ctx, "claim_relations", line, "related_claim_id", "self-relation", "error", f'"{value}" relates to itself', value)
+
+
+@rule("unused-source", "warning", "sources", "claim_sources", "event_sources")
+def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
+    """A source no row cites is clutter or a forgotten link; originals of cited reposts count as cited."""
+    if not ctx.has("sources", "claim_sources", "event_sources"):
+        return
+    rows = ctx.con.execute(
+        """SELECT s.__line, s.source_id FROM raw.sources s
+           WHERE s.source_id NOT IN (SELECT source_id FROM raw.claim_sources WHERE source_id IS NOT NULL)
+             AND s.source_id NOT IN (SELECT source_id FROM raw.event_sources WHERE source_id IS NOT NULL)
+             AND s.source_id NOT IN (SELECT derived_from_id FROM raw.sources WHERE derived_from_id IS NOT NULL)
+           ORDER BY s.__line""").fetchall()
+    for line, value in rows:
+        yield _finding(ctx, "sources", line, "source_id", "unused-source", "warning", f'"{value}" is not cited by any claim or event', value)
+
+
+@rule("duplicate-url", "warning", "sources")
+def one_source_per_url(ctx: RuleContext) -> Iterable[Finding]:
+    """Two sources with one URL are usually one source entered twice, which inflates corroboration."""
+    if not ctx.has("sources"):
+        return
+    rows = ctx.con.execute(
+        """SELECT __line, url, first_line FROM (SELECT __line, url, min(__line) OVER (PARTITION BY url) AS first_line
+           FROM raw.sources WHERE url IS NOT NULL) WHERE __line <> first_line ORDER BY __line""").fetchall()
+    for line, url, first in rows:
+        yield _finding(ctx, "sources", line, "url", "duplicate-url", "warning", f"the same url is used on line {first}", url)
+
+
+TEXT_CHECKS = (
+    ("untrimmed", "{c} <> trim({c})", "has leading or trailing white space"),
+    ("not-nfc", "{c} <> nfc_normalize({c})", "is not in Unicode NFC form"),
+    ("control-character", "regexp_matches({c}, '" + CONTROL_CHARACTERS + "')", "contains a control character or line break"),
+    ("formula-injection", "regexp_matches({c}, '" + FORMULA_START + "')",
+     "starts with =, +, -, @ or a tab, which spreadsheets run as a formula"),
+)
+
+
+@rule("text-hygiene", "error")
+def text_is_clean(ctx: RuleContext) -> Iterable[Finding]:
+    """Text cells must be trimmed, NFC-normalised, single-line and safe to open in a spreadsheet, so
+    that diffs stay clean, ids compare equal, and no downloaded CSV runs a formula."""
+    for name in sorted(ctx.loaded):
+        table = ctx.table(name)
+        parts = []
+        for col in _string_fields(table):
+            c = quote_ident(col)
+            for i, (_, cond, _msg) in enumerate(TEXT_CHECKS):
+                parts.append(f"SELECT __line, '{col}' AS col, {i} AS check_no, {c} AS value FROM raw.{quote_ident(name)} "
+                             f"WHERE {c} IS NOT NULL AND {cond.format(c=c)}")
+        if not parts:
+            continue
+        for line, col, check_no, value in ctx.con.execute(" UNION ALL ".join(parts) + " ORDER BY 1").fetchall():
+            code, _, msg = TEXT_CHECKS[check_no]
+            shown = value if len(value) <= 60 else value[:60] + "…"
+            yield _finding(ctx, name, line, col, code, "error", f"{shown!r} {msg}", value)
+
+
+def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str], today: dt.date) -> list[Finding]:
+    ctx = RuleContext(con, package, loaded, today)
+    found: list[Finding] = []
+    for r in RULES:
+        if all(t in package.tables for t in r.tables):
+            found += list(r.run(ctx))
+    return found

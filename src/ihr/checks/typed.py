@@ -1,0 +1,161 @@
+"""Pandera layer: models derived from the Table Schemas, plus the row rules a Table Schema cannot state.
+
+Pandera only sees typed frames built from rows that passed the raw-text layer, so a bad cell is
+reported once (by SQL) and never again as a side effect of failing to parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ihr.checks.files import quote_ident
+from ihr.checks.rows import typed_expression
+from ihr.findings import Finding
+from ihr.package import FieldSpec, PackageSpec, TableSpec
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandera.polars as pa
+    import polars as pl
+
+PANDERA_CHECK_CODES = {
+    "not_nullable": "required",
+    "isin": "enum",
+    "str_matches": "pattern",
+    "str_length": "length",
+    "greater_than_or_equal_to": "minimum",
+    "less_than_or_equal_to": "maximum",
+    "dtype": "type",
+    "column_in_dataframe": "missing-header",
+    "column_in_schema": "extra-header",
+}
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule over several columns of one row; `passes` builds a polars expression true for good rows."""
+
+    table: str
+    code: str
+    column: str
+    message: str
+    passes: Callable[[], "pl.Expr"]
+    needs: tuple[str, ...]
+
+
+def _amount_complete() -> "pl.Expr":
+    import polars as pl
+
+    parts = [pl.col(c).is_not_null() for c in ("amount", "currency", "amount_period", "amount_qualifier")]
+    return (parts[0] & parts[1] & parts[2] & parts[3]) | ~(parts[0] | parts[1] | parts[2] | parts[3])
+
+
+def _amount_only_for_funding() -> "pl.Expr":
+    import polars as pl
+
+    return pl.col("amount").is_null() | (pl.col("predicate") == "funds")
+
+
+def _source_findable() -> "pl.Expr":
+    import polars as pl
+
+    return pl.col("url").is_not_null() | (pl.col("publisher").is_not_null() & pl.col("published_date").is_not_null())
+
+
+def _not_own_parent() -> "pl.Expr":
+    import polars as pl
+
+    return pl.col("parent_id").is_null() | (pl.col("parent_id") != pl.col("actor_id"))
+
+
+ROW_RULES: list[RowRule] = [
+    RowRule("claims", "amount-incomplete", "amount",
+            "amount, currency, amount_period and amount_qualifier go together: fill all four or none", _amount_complete,
+            ("amount", "currency", "amount_period", "amount_qualifier")),
+    RowRule("claims", "amount-predicate", "amount",
+            "only a 'funds' claim carries an amount", _amount_only_for_funding, ("amount", "predicate")),
+    RowRule("sources", "unfindable-source", "url",
+            "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
+            ("url", "publisher", "published_date")),
+    RowRule("actors", "cycle", "parent_id", "an actor cannot be its own parent", _not_own_parent, ("actor_id", "parent_id")),
+]
+
+
+def _dtype(field: FieldSpec) -> "pl.DataType":
+    import polars as pl
+
+    return {"number": pl.Float64, "integer": pl.Int64, "boolean": pl.Boolean}.get(field.type, pl.Utf8)()
+
+
+def column_for(field: FieldSpec) -> "pa.Column":
+    """The Pandera column that states the same constraints as a Table Schema field."""
+    import pandera.polars as pa
+
+    checks = []
+    if field.enum is not None:
+        checks.append(pa.Check.isin(list(field.enum)))
+    if field.pattern:
+        checks.append(pa.Check.str_matches(field.pattern))
+    if field.min_length is not None or field.max_length is not None:
+        checks.append(pa.Check.str_length(field.min_length, field.max_length))
+    if field.minimum is not None:
+        checks.append(pa.Check.greater_than_or_equal_to(field.minimum))
+    if field.maximum is not None:
+        checks.append(pa.Check.less_than_or_equal_to(field.maximum))
+    return pa.Column(_dtype(field), checks=checks, nullable=not field.required, unique=False, coerce=False,
+                     description=field.description or None)
+
+
+def schema_for(table: TableSpec) -> "pa.DataFrameSchema":
+    """Derive the Pandera model of a table from its Table Schema, plus its row rules."""
+    import pandera.polars as pa
+
+    rules = [r for r in ROW_RULES if r.table == table.name and all(c in table.field_names for c in r.needs)]
+    checks = [pa.Check(lambda data, r=r: data.lazyframe.select(r.passes()), name=r.code) for r in rules]
+    return pa.DataFrameSchema({f.name: column_for(f) for f in table.fields}, checks=checks, strict=True,
+                              ordered=True, name=table.name, coerce=False)
+
+
+def typed_frame(con: "duckdb.DuckDBPyConnection", table: TableSpec, excluded_lines: set[int]) -> "pl.DataFrame":
+    """Typed rows of a raw table, minus the lines whose raw text already failed."""
+    exprs = ", ".join(["__line"] + [typed_expression(f) for f in table.fields])
+    con.execute("CREATE OR REPLACE TEMP TABLE __excluded (line BIGINT)")
+    if excluded_lines:
+        con.executemany("INSERT INTO __excluded VALUES (?)", [(x,) for x in sorted(excluded_lines)])
+    return con.sql(
+        f"SELECT {exprs} FROM raw.{quote_ident(table.name)} WHERE __line NOT IN (SELECT line FROM __excluded) ORDER BY __line"
+    ).pl()
+
+
+def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: set[str],
+                excluded: dict[str, set[int]]) -> list[Finding]:
+    """Validate each typed frame with its derived Pandera schema; failures become findings."""
+    import pandera.polars as pa
+
+    rules_by_code = {(r.table, r.code): r for r in ROW_RULES}
+    found: list[Finding] = []
+    for name, table in package.tables.items():
+        if name not in loaded:
+            continue
+        frame = typed_frame(con, table, excluded.get(name, set()))
+        if frame.height == 0:
+            continue
+        lines = frame["__line"].to_list()
+        try:
+            schema_for(table).validate(frame.drop("__line"), lazy=True)
+            continue
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        for case in cases.iter_rows(named=True):
+            check = str(case["check"] or "")
+            base = check.split("(")[0]
+            rule = rules_by_code.get((name, check))
+            code = rule.code if rule else PANDERA_CHECK_CODES.get(base, "pandera-" + base.replace("_", "-"))
+            column = rule.column if rule else case["column"]
+            index = case["index"]
+            line = lines[index] if index is not None and 0 <= index < len(lines) else None
+            message = rule.message if rule else f"pandera check {check} failed"
+            value = None if rule else (None if case["failure_case"] is None else str(case["failure_case"]))
+            found.append(Finding(table.path, line, column, code, "error", message, value=value, table=name, layer="pandera"))
+    return found

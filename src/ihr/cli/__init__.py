@@ -1,0 +1,21 @@
+"""The `ihr` command group; each command lives in its own module and is registered here."""
+
+from __future__ import annotations
+
+import click
+
+from ihr import __version__
+from ihr.cli.validate import validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ihr")
+def cli() -> None:
+    """Validate, build and query the iran-hamas-relations dataset."""
+
+
+cli.add_command(validate)
+
+
+def main() -> None:
+    cli(prog_name="ihr")

@@ -1,0 +1,35 @@
+"""`ihr validate`: run every layer, print the report, exit 0 (valid), 1 (errors) or 2 (unreadable)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+FORMATS = ("text", "json", "github")
+
+
+@click.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people, json for tools, github for pull-request annotations.")
+@click.option("--max-findings", type=click.IntRange(min=0), default=200, show_default=True,
+              help="Cap the text list (0 = no cap); json always has every finding.")
+def validate(path: str, output_format: str, max_findings: int) -> None:
+    """Validate the data package at PATH (a directory or its datapackage.json)."""
+    from ihr.findings import PackageUnreadable
+    from ihr.render import render_github, render_json, render_text
+    from ihr.validate import validate_package
+
+    try:
+        report = validate_package(path)
+    except PackageUnreadable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        click.echo(render_json(report))
+    elif output_format == "github":
+        click.echo(render_github(report))
+    else:
+        click.echo(render_text(report, limit=max_findings or None))
+    sys.exit(0 if report.valid else 1)

@@ -1,0 +1,172 @@
+"""Read datapackage.json and its Table Schemas into plain specs: the one place the schema is parsed.
+
+Everything downstream (SQL checks, Pandera models, the codebook, the database) works from these
+specs, so a column is declared once, in the JSON, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ihr.findings import Finding, PackageUnreadable
+
+DESCRIPTOR_NAME = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Category:
+    value: str | int
+    label: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    description: str = ""
+    required: bool = False
+    unique: bool = False
+    enum: tuple[Any, ...] | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    partial_date: bool = False
+    categories: tuple[Category, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+@dataclass
+class TableSpec:
+    name: str
+    path: str
+    schema_path: str | None
+    fields: list[FieldSpec]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    missing_values: tuple[str, ...] = ("",)
+    title: str = ""
+    description: str = ""
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+@dataclass
+class PackageSpec:
+    root: Path
+    descriptor: dict[str, Any]
+    tables: dict[str, TableSpec]
+
+    @property
+    def name(self) -> str:
+        return str(self.descriptor.get("name", ""))
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+
+def resolve_descriptor_path(path: str | Path) -> Path:
+    """Accept a package directory or its datapackage.json; refuse anything else (exit 2)."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / DESCRIPTOR_NAME
+    if not p.is_file():
+        raise PackageUnreadable(f"{p}: no such file (expected a package directory or its {DESCRIPTOR_NAME})")
+    return p
+
+
+def read_json(path: Path, shown_as: str) -> tuple[Any, Finding | None]:
+    """Parse a JSON file; a syntax error becomes a located finding instead of a traceback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, Finding(shown_as, None, None, "encoding", "error", f"not UTF-8: {exc.reason}", layer="descriptor")
+    except OSError as exc:
+        return None, Finding(shown_as, None, None, "missing-file", "error", f"cannot read: {exc.strerror}", layer="descriptor")
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, Finding(
+            shown_as, exc.lineno, None, "invalid-json", "error",
+            f"broken JSON at column {exc.colno}: {exc.msg}", layer="descriptor",
+        )
+
+
+def inside_package(root: Path, relative: str) -> bool:
+    """True when a resource path stays inside the package, symlinks resolved."""
+    if not relative or relative.startswith(("/", "\\")) or "\\" in relative or ":" in relative.split("/")[0]:
+        return False
+    if any(part == ".." for part in relative.split("/")):
+        return False
+    try:
+        target = (root / relative).resolve()
+        return target.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def field_from_descriptor(d: dict[str, Any]) -> FieldSpec:
+    c = d.get("constraints") or {}
+    enum = c.get("enum")
+    cats = tuple(
+        Category(x["value"], str(x.get("label", ""))) for x in d.get("categories") or [] if isinstance(x, dict) and "value" in x
+    )
+    return FieldSpec(
+        name=str(d.get("name", "")),
+        type=str(d.get("type", "any")),
+        description=str(d.get("description", "")),
+        required=bool(c.get("required", False)),
+        unique=bool(c.get("unique", False)),
+        enum=tuple(enum) if isinstance(enum, list) else None,
+        pattern=c.get("pattern"),
+        min_length=c.get("minLength"),
+        max_length=c.get("maxLength"),
+        minimum=c.get("minimum"),
+        maximum=c.get("maximum"),
+        partial_date=bool(d.get("partialDate", False)),
+        categories=cats,
+    )
+
+
+def table_from_descriptor(resource: dict[str, Any], schema: dict[str, Any], schema_path: str | None) -> TableSpec:
+    pk = schema.get("primaryKey") or []
+    if isinstance(pk, str):
+        pk = [pk]
+    fks = []
+    for fk in schema.get("foreignKeys") or []:
+        fields = fk.get("fields")
+        ref = fk.get("reference") or {}
+        ref_fields = ref.get("fields")
+        fields = [fields] if isinstance(fields, str) else list(fields or [])
+        ref_fields = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields or [])
+        fks.append(ForeignKey(tuple(fields), str(ref.get("resource") or resource["name"]), tuple(ref_fields)))
+    return TableSpec(
+        name=str(resource["name"]),
+        path=str(resource["path"]),
+        schema_path=schema_path,
+        fields=[field_from_descriptor(f) for f in schema.get("fields") or [] if isinstance(f, dict)],
+        primary_key=tuple(pk),
+        foreign_keys=fks,
+        missing_values=tuple(schema.get("missingValues", [""])),
+        title=str(resource.get("title", "")),
+        description=str(resource.get("description", "")),
+    )

@@ -1,0 +1,61 @@
+"""Turn a report into what people and CI read: text, JSON, or GitHub workflow commands."""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+
+from ihr.findings import Finding, Report
+
+
+def _line_text(f: Finding) -> str:
+    where = f"{f.path}:{f.line}" if f.line else f.path
+    column = f" {f.column}:" if f.column else ""
+    hint = f" ({f.hint})" if f.hint else ""
+    level = "" if f.severity == "error" else " warning"
+    return f"{where}:{column}{level} {f.code}: {f.message}{hint}"
+
+
+def render_text(report: Report, limit: int | None = None) -> str:
+    """Findings grouped by file, then one summary line; `limit` caps the list and says what it left out."""
+    out: list[str] = []
+    findings = report.sorted_findings()
+    shown = findings if limit is None else findings[:limit]
+    for path, group in groupby(shown, key=lambda f: f.path):
+        out.append(f"{path}")
+        out.extend("  " + _line_text(f) for f in group)
+    left_out = len(findings) - len(shown)
+    if left_out > 0:
+        out.append(f"… {left_out} more finding(s) not shown; use --max-findings 0 or --format json to see all")
+    rows = sum((report.stats.get("rows") or {}).values())
+    verdict = "valid" if report.valid else "INVALID"
+    out.append(f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
+               f"in {report.stats.get('tables', 0)} tables, {rows} rows")
+    return "\n".join(out)
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _escape_property(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render_github(report: Report) -> str:
+    """GitHub workflow commands, so each finding shows up as an annotation on the pull request."""
+    out = []
+    for f in report.sorted_findings():
+        props = [f"file={_escape_property(f.path)}"]
+        if f.line:
+            props.append(f"line={f.line}")
+        props.append(f"title={_escape_property(f.code)}")
+        column = f"{f.column}: " if f.column else ""
+        hint = f" ({f.hint})" if f.hint else ""
+        out.append(f"::{f.severity} {','.join(props)}::{_escape_data(column + f.message + hint)}")
+    out.append(render_text(Report(stats=report.stats, findings=report.findings), limit=0).splitlines()[-1])
+    return "\n".join(out)

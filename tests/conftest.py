@@ -1,0 +1,48 @@
+"""Shared helpers: build fixture packages in a temporary directory and run the real CLI on them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ihr.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid"
+BROKEN = FIXTURES / "broken"
+ROOT = Path(__file__).parent.parent
+
+
+def broken_names() -> list[str]:
+    return sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
+
+
+def build_package(tmp_path: Path, broken: str | None = None) -> Path:
+    """Copy the valid package, then lay the broken fixture's files over it."""
+    target = tmp_path / (broken or "valid")
+    shutil.copytree(VALID, target)
+    if broken:
+        source = BROKEN / broken
+        for file in source.rglob("*"):
+            if file.is_file() and file.name != "expected.json":
+                dest = target / file.relative_to(source)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(file, dest)
+    return target
+
+
+def expected_for(broken: str) -> dict:
+    return json.loads((BROKEN / broken / "expected.json").read_text(encoding="utf-8"))
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def valid_package(tmp_path: Path) -> Path:
+    return build_package(tmp_path)
