@@ -141,6 +141,18 @@ def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{claimed}" is before {actor} existed ({started})', claimed)
 
 
+@rule("undated-claim", "warning", "claims")
+def claims_are_dated(ctx: RuleContext) -> Iterable[Finding]:
+    """Who said it *when* is half of a claim; an empty claimed_date is allowed only because an undated
+    source must not be given an invented date, so it is flagged for someone to find the date."""
+    if not ctx.has("claims"):
+        return
+    rows = ctx.con.execute("SELECT __line, claim_id FROM raw.claims WHERE claimed_date IS NULL ORDER BY __line").fetchall()
+    for line, value in rows:
+        yield _finding(ctx, "claims", line, "claimed_date", "undated-claim", "warning",
+                       f'"{value}" has no claimed_date; add it once a source dates the claim', value)
+
+
 CHAINS = {"actors": ("actor_id", "parent_id"), "sources": ("source_id", "derived_from_id")}
 
 
