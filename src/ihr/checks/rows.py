@@ -20,22 +20,22 @@ INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 HINT_LIMIT = 500  # beyond this many broken references, skip the "did you mean" search
 
 PARTIAL_DATE_MACROS = """
-CREATE OR REPLACE MACRO pd_valid(s) AS CASE length(s)
+CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE length(s)
     WHEN 4 THEN s <> '0000'
     WHEN 7 THEN substr(s, 1, 4) <> '0000' AND substr(s, 6, 2) BETWEEN '01' AND '12'
     WHEN 10 THEN substr(s, 1, 4) <> '0000' AND TRY_CAST(s AS DATE) IS NOT NULL
     ELSE false END;
-CREATE OR REPLACE MACRO pd_first(s) AS CASE
+CREATE OR REPLACE TEMP MACRO pd_first(s) AS CASE
     WHEN NOT pd_valid(s) THEN NULL
     WHEN length(s) = 4 THEN make_date(CAST(s AS INTEGER), 1, 1)
     WHEN length(s) = 7 THEN make_date(CAST(substr(s, 1, 4) AS INTEGER), CAST(substr(s, 6, 2) AS INTEGER), 1)
     ELSE TRY_CAST(s AS DATE) END;
-CREATE OR REPLACE MACRO pd_last(s) AS CASE
+CREATE OR REPLACE TEMP MACRO pd_last(s) AS CASE
     WHEN NOT pd_valid(s) THEN NULL
     WHEN length(s) = 4 THEN make_date(CAST(s AS INTEGER), 12, 31)
     WHEN length(s) = 7 THEN last_day(make_date(CAST(substr(s, 1, 4) AS INTEGER), CAST(substr(s, 6, 2) AS INTEGER), 1))
     ELSE TRY_CAST(s AS DATE) END;
-CREATE OR REPLACE MACRO pd_precision(s) AS CASE length(s) WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' END;
+CREATE OR REPLACE TEMP MACRO pd_precision(s) AS CASE length(s) WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' END;
 """
 
 

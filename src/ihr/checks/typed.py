@@ -54,7 +54,7 @@ def _amount_complete() -> "pl.Expr":
 def _amount_only_for_funding() -> "pl.Expr":
     import polars as pl
 
-    return pl.col("amount").is_null() | (pl.col("predicate") == "funds")
+    return pl.col("amount").is_null() | pl.col("predicate").is_in(["funds", "cuts_support_to"])
 
 
 def _source_findable() -> "pl.Expr":
@@ -74,7 +74,7 @@ ROW_RULES: list[RowRule] = [
             "amount, currency, amount_period and amount_qualifier go together: fill all four or none", _amount_complete,
             ("amount", "currency", "amount_period", "amount_qualifier")),
     RowRule("claims", "amount-predicate", "amount",
-            "only a 'funds' claim carries an amount", _amount_only_for_funding, ("amount", "predicate")),
+            "only a 'funds' or 'cuts_support_to' claim carries an amount", _amount_only_for_funding, ("amount", "predicate")),
     RowRule("sources", "unfindable-source", "url",
             "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
             ("url", "publisher", "published_date")),

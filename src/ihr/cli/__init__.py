@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from ihr import __version__
+from ihr.cli.build import build
+from ihr.cli.query import query
 from ihr.cli.validate import validate
 
 
@@ -15,6 +17,8 @@ def cli() -> None:
 
 
 cli.add_command(validate)
+cli.add_command(build)
+cli.add_command(query)
 
 
 def main() -> None:

@@ -1,0 +1,166 @@
+"""`ihr build`: validated CSVs -> a typed DuckDB database with the views, and one Parquet file per table.
+
+Types, keys and column order all come from the Table Schemas. Each partial date column `c` becomes
+`c` (DATE at its first day), `c_precision` (year | month | day) and `c_text` (the original text).
+The database is written to a temporary file and renamed into place, in DuckDB's v1.0.0 storage
+format so that every DuckDB 1.x can open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ihr.checks.files import quote_ident
+from ihr.checks.rows import PARTIAL_DATE_MACROS, sql_string
+from ihr.findings import PackageUnreadable, Report
+from ihr.package import FieldSpec, PackageSpec, TableSpec
+
+DATABASE_NAME = "iran-hamas-relations.duckdb"
+STORAGE_VERSION = "v1.0.0"
+VIEWS_PATH = "schemas/views.sql"
+# Parents before children, so that foreign keys can be declared and checked on load.
+LOAD_ORDER = ["actors", "sources", "events", "claims", "event_actors", "event_sources", "claim_sources",
+              "claim_relations", "redirects"]
+SCALAR_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
+
+
+class BuildRefused(Exception):
+    """The package does not validate; nothing is built from invalid data."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"validation failed with {len(report.errors)} error(s)")
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    database: Path
+    parquet_dir: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def typed_columns(f: FieldSpec) -> list[tuple[str, str, str]]:
+    """(name, SQL type, SQL expression over the raw text column) for one schema field."""
+    col = quote_ident(f.name)
+    if f.partial_date:
+        return [
+            (f.name, "DATE", f"pd_first({col})"),
+            (f"{f.name}_precision", "VARCHAR", f"pd_precision({col})"),
+            (f"{f.name}_text", "VARCHAR", col),
+        ]
+    sql_type = SCALAR_TYPES.get(f.type, "VARCHAR")
+    return [(f.name, sql_type, col if sql_type == "VARCHAR" else f"CAST({col} AS {sql_type})")]
+
+
+def table_ddl(table: TableSpec, package: PackageSpec) -> str:
+    """CREATE TABLE from the Table Schema: types, NOT NULL, primary key and (non-self) foreign keys."""
+    lines = []
+    for f in table.fields:
+        for name, sql_type, _ in typed_columns(f):
+            not_null = " NOT NULL" if f.required and not name.endswith(("_precision", "_text")) else ""
+            lines.append(f"{quote_ident(name)} {sql_type}{not_null}")
+    if table.primary_key:
+        lines.append("PRIMARY KEY (" + ", ".join(quote_ident(k) for k in table.primary_key) + ")")
+    for fk in table.foreign_keys:
+        target = package.tables.get(fk.resource)
+        if target is None or fk.resource == table.name or tuple(fk.reference_fields) != target.primary_key:
+            continue  # DuckDB keeps foreign keys only to another table's primary key
+        lines.append("FOREIGN KEY (" + ", ".join(quote_ident(c) for c in fk.fields) + ") REFERENCES "
+                     + quote_ident(fk.resource) + " (" + ", ".join(quote_ident(c) for c in fk.reference_fields) + ")")
+    return f"CREATE TABLE {quote_ident(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def git_commit(root: Path) -> str:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def build_time() -> str:
+    """UTC build time; SOURCE_DATE_EPOCH (reproducible builds) wins over the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def load_raw_tables(con, package: PackageSpec) -> None:
+    """Read every CSV as text into raw.<table> (the same reader validation uses)."""
+    from ihr.checks.files import load_table
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for table in package.tables.values():
+        load_table(con, package.root, table)
+
+
+def ordered_tables(package: PackageSpec) -> list[TableSpec]:
+    known = [package.tables[n] for n in LOAD_ORDER if n in package.tables]
+    return known + [t for n, t in package.tables.items() if n not in LOAD_ORDER]
+
+
+def build_package(path: str | Path = ".", out_dir: str | Path = "build") -> BuildResult:
+    """Validate, then write the database and the Parquet files. Raises BuildRefused on invalid data."""
+    import time
+
+    import duckdb
+
+    from ihr.checks.descriptor import load_package
+    from ihr.validate import validate_package
+
+    started = time.perf_counter()
+    report = validate_package(path)
+    if not report.valid:
+        raise BuildRefused(report)
+    package, _ = load_package(path)
+    views_path = package.root / VIEWS_PATH
+    if not views_path.is_file():
+        raise PackageUnreadable(f"{views_path}: missing; the views are part of the package")
+    out = Path(out_dir)
+    parquet_dir = out / "parquet"
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    database = out / DATABASE_NAME
+    tmp = out / f".{DATABASE_NAME}.tmp"
+    for leftover in (tmp, Path(str(tmp) + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+    con = duckdb.connect()
+    con.execute(PARTIAL_DATE_MACROS)
+    load_raw_tables(con, package)
+    con.execute(f"ATTACH {sql_string(tmp)} AS db (STORAGE_VERSION '{STORAGE_VERSION}')")
+    con.execute("USE db")
+    rows: dict[str, int] = {}
+    for table in ordered_tables(package):
+        con.execute(table_ddl(table, package))
+        exprs = ", ".join(expr for f in table.fields for _, _, expr in typed_columns(f))
+        order = ", ".join(quote_ident(k) for k in table.primary_key) or "1"
+        con.execute(f"INSERT INTO {quote_ident(table.name)} SELECT {exprs} FROM memory.raw.{quote_ident(table.name)} ORDER BY {order}")
+        rows[table.name] = con.execute(f"SELECT count(*) FROM {quote_ident(table.name)}").fetchall()[0][0]
+    con.execute("CREATE TABLE build_info (dataset_name VARCHAR, dataset_version VARCHAR, git_commit VARCHAR, built_at_utc VARCHAR)")
+    con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?)",
+                [package.name, package.version, git_commit(package.root), build_time()])
+    con.execute(views_path.read_text(encoding="utf-8"))
+    for table in ordered_tables(package):
+        order = ", ".join(quote_ident(k) for k in table.primary_key) or "ALL"
+        target = parquet_dir / f"{table.name}.parquet"
+        con.execute(f"COPY (SELECT * FROM {quote_ident(table.name)} ORDER BY {order}) TO {sql_string(target)} "
+                    "(FORMAT parquet, COMPRESSION zstd)")
+    con.execute("USE memory")
+    con.execute("DETACH db")
+    con.close()
+    os.replace(tmp, database)
+    return BuildResult(database, parquet_dir, rows, round(time.perf_counter() - started, 3))
+
+
+def database_is_stale(root: Path, database: Path) -> bool:
+    """True when the database is missing or older than any table, schema or the descriptor."""
+    if not database.exists():
+        return True
+    built = database.stat().st_mtime
+    inputs = [root / "datapackage.json", *(root / "tables").glob("*.csv"), *(root / "schemas").glob("*")]
+    return any(p.exists() and p.stat().st_mtime > built for p in inputs)
