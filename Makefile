@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# A second environment with DuckDB 1.x, to prove the database we write opens in older clients.
+DUCKDB1 := .venv-duckdb1
 
-.PHONY: all install validate test clean
+.PHONY: all install validate build test clean
 
-all: validate
+all: build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +23,21 @@ $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+$(DUCKDB1)/.installed:
+	$(PYTHON) -m venv $(DUCKDB1)
+	$(DUCKDB1)/bin/python -m pip install --quiet 'duckdb>=1.1,<2'
+	touch $@
+
 install: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/ihr validate .
 
-test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+build: validate
+	$(BIN)/ihr build . --out build
+
+test: $(TEST_STAMP) $(DUCKDB1)/.installed
+	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(DUCKDB1) build dist .pytest_cache

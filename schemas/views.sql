@@ -103,7 +103,8 @@ WHERE r.relation IN ('contradicts', 'corrects');
 
 -- funding_estimates: how much money, according to whom. Every `funds` claim that states an amount,
 -- with the amount normalised to USD per year where currency and period allow (per_month x 12; a
--- total over a dated period divided by its length in years), in period order.
+-- total over a dated period spread over its calendar months), in period order. Other currencies
+-- are not converted (no exchange-rate table): their usd_per_year is NULL.
 CREATE OR REPLACE VIEW funding_estimates AS
 SELECT
     c.claim_id, c.claimant_id, claimant.name AS claimant, c.attribution, c.stance,
@@ -115,9 +116,9 @@ SELECT
         WHEN c.amount_period = 'per_year' THEN c.amount
         WHEN c.amount_period = 'per_month' THEN c.amount * 12
         WHEN c.amount_period = 'total' AND c.valid_from IS NOT NULL AND c.valid_to IS NOT NULL
-            THEN c.amount / ((date_diff('day', c.valid_from, CASE c.valid_to_precision
-                WHEN 'year' THEN make_date(year(c.valid_to), 12, 31)
-                WHEN 'month' THEN last_day(c.valid_to) ELSE c.valid_to END) + 1) / 365.25)
+            THEN c.amount * 12 / (12 * (year(c.valid_to) - year(c.valid_from))
+                 + (CASE c.valid_to_precision WHEN 'year' THEN 12 ELSE month(c.valid_to) END)
+                 - month(c.valid_from) + 1)
     END AS usd_per_year,
     (SELECT string_agg(coalesce(s.publisher, s.title) || coalesce(' (' || s.published_date_text || ')', ''), '; '
                        ORDER BY s.published_date, s.source_id)

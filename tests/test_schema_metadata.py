@@ -96,8 +96,10 @@ def test_every_semantic_rule_says_why_it_exists():
         assert len(rule.why) > 20, rule.code
 
 
-def test_fixture_package_uses_the_repository_schemas():
-    """The valid fixture must not drift from the real schema, or the fixtures test something else."""
-    assert json.loads((VALID / "datapackage.json").read_text()) == json.loads((ROOT / "datapackage.json").read_text())
+@pytest.mark.parametrize("fixture", [VALID, VALID.parent / "views"], ids=lambda p: p.name)
+def test_fixture_packages_use_the_repository_schemas(fixture):
+    """Fixture packages must not drift from the real schema, or the fixtures test something else."""
+    assert json.loads((fixture / "datapackage.json").read_text()) == json.loads((ROOT / "datapackage.json").read_text())
+    assert sorted(p.name for p in (fixture / "schemas").iterdir()) == sorted(p.name for p in (ROOT / "schemas").iterdir())
     for path in sorted((ROOT / "schemas").iterdir()):
-        assert (VALID / "schemas" / path.name).read_text() == path.read_text(), path.name
+        assert (fixture / "schemas" / path.name).read_text() == path.read_text(), path.name

@@ -223,6 +223,32 @@ def one_source_per_url(ctx: RuleContext) -> Iterable[Finding]:
         yield _finding(ctx, "sources", line, "url", "duplicate-url", "warning", f"the same url is used on line {first}", url)
 
 
+ID_COLUMNS = {"actors": "actor_id", "sources": "source_id", "events": "event_id", "claims": "claim_id"}
+
+
+@rule("redirect", "error", "redirects")
+def redirects_resolve(ctx: RuleContext) -> Iterable[Finding]:
+    """Ids are minted once and never reused: a retired id must be gone from its table, and the id
+    it redirects to must exist, or old links to the dataset break silently."""
+    if not ctx.has("redirects"):
+        return
+    for table, key in ID_COLUMNS.items():
+        if not ctx.has(table):
+            continue
+        rows = ctx.con.execute(
+            f"""SELECT r.__line, r.old_id, r.new_id,
+                   EXISTS (SELECT 1 FROM raw.{table} t WHERE t.{key} = r.old_id) AS old_in_use,
+                   EXISTS (SELECT 1 FROM raw.{table} t WHERE t.{key} = r.new_id) AS new_exists
+                FROM raw.redirects r WHERE r.table_name = '{table}' ORDER BY r.__line""").fetchall()
+        for line, old, new, old_in_use, new_exists in rows:
+            if old_in_use:
+                yield _finding(ctx, "redirects", line, "old_id", "redirect", "error",
+                               f'"{old}" is retired but still used in {table}; ids are never reused', old)
+            if not new_exists:
+                yield _finding(ctx, "redirects", line, "new_id", "redirect", "error",
+                               f'"{new}" does not exist in {table}', new)
+
+
 TEXT_CHECKS = (
     ("untrimmed", "{c} <> trim({c})", "has leading or trailing white space"),
     ("not-nfc", "{c} <> nfc_normalize({c})", "is not in Unicode NFC form"),

@@ -1,0 +1,221 @@
+"""`ihr build` and the views: known answers on a small fixture, round-trips, and the real data."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import FIXTURES, ROOT, build_package, run_cli
+
+VIEWS = ["event_timeline", "claim_evidence", "contested_claims", "funding_estimates", "relationship_timeline",
+         "actor_network", "source_index", "source_origins", "metadata"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    package = tmp_path_factory.mktemp("views") / "pkg"
+    shutil.copytree(FIXTURES / "views", package)
+    out = package / "build"
+    result = run_cli("build", str(package), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def con(built):
+    connection = duckdb.connect(str(built / "iran-hamas-relations.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_build_writes_database_and_one_parquet_per_table(built):
+    assert (built / "iran-hamas-relations.duckdb").is_file()
+    names = sorted(p.stem for p in (built / "parquet").glob("*.parquet"))
+    assert names == sorted(["actors", "sources", "events", "event_actors", "event_sources", "claims",
+                            "claim_sources", "claim_relations", "redirects"])
+
+
+def test_partial_dates_become_first_day_plus_precision_and_text(con):
+    got = rows(con, "SELECT event_id, date_start::VARCHAR, date_start_precision, date_start_text FROM events ORDER BY event_id")
+    assert got == [("e-day", "1987-12-14", "day", "1987-12-14"),
+                   ("e-month", "1987-12-01", "month", "1987-12"),
+                   ("e-year", "1987-01-01", "year", "1987")]
+
+
+def test_event_timeline_orders_by_date_with_roles_and_source_counts(con):
+    got = rows(con, "SELECT event_id, actors_by_role, n_sources FROM event_timeline")
+    assert got == [("e-year", None, 1), ("e-month", "subject: Hamas", 1),
+                   ("e-day", "host: Iran; participant: Hamas", 2)]
+
+
+def test_claim_evidence_counts_a_repost_chain_as_one_origin(con):
+    got = rows(con, "SELECT n_sources, n_independent_origins FROM claim_evidence WHERE claim_id = 'c-israel-affirms'")
+    assert got == [(3, 1)]
+    got = rows(con, "SELECT n_sources, n_independent_origins FROM claim_evidence WHERE claim_id = 'c-usa-affirms'")
+    assert got == [(2, 2)]
+    origins = dict(rows(con, "SELECT source_id, origin_id FROM source_origins"))
+    assert origins == {"s-orig": "s-orig", "s-repost1": "s-orig", "s-repost2": "s-orig", "s-second": "s-second"}
+
+
+def test_contested_claims_counts_both_sides(con):
+    got = rows(con, """SELECT n_affirming, n_denying, affirming_claimants, denying_claimants FROM contested_claims
+                       WHERE basis = 'opposing_stances' AND subject_id = 'iran' AND predicate = 'funds'""")
+    assert got == [(3, 1, ["Analyst A", "Israel", "United States"], ["Iran"])]
+    assert rows(con, "SELECT count(*) FROM contested_claims WHERE predicate = 'hosts'") == [(0,)]
+    relation = rows(con, "SELECT relation, claim_ids FROM contested_claims WHERE basis = 'claim_relation'")
+    assert relation == [("contradicts", ["c-iran-denies", "c-israel-affirms"])]
+
+
+def test_funding_estimates_normalise_to_usd_per_year(con):
+    got = dict(rows(con, "SELECT claim_id, usd_per_year FROM funding_estimates"))
+    assert got["c-israel-affirms"] == 12_000_000
+    assert got["c-total"] == pytest.approx(100 * 12 / 84)  # 2014-2020: seven calendar years
+    assert "c-iran-denies" not in got  # no amount, so not an estimate
+    order = [r[0] for r in rows(con, "SELECT claim_id FROM funding_estimates")]
+    assert order == ["c-total", "c-israel-affirms"]
+
+
+def test_relationship_timeline_and_network(con):
+    got = rows(con, """SELECT year, n_claims, n_affirming, n_denying, n_shared_events FROM relationship_timeline
+                       WHERE actor_a = 'hamas' AND actor_b = 'iran' ORDER BY year""")
+    assert got == [(1987, 1, 1, 0, 1), (2014, 1, 1, 0, 0), (2019, 1, 1, 0, 0), (2020, 2, 1, 1, 0)]
+    edge = rows(con, """SELECT n_claims, n_affirming, n_denying, first_year, last_year FROM actor_network
+                        WHERE source_actor_id = 'iran' AND target_actor_id = 'hamas' AND predicate = 'funds'""")
+    assert edge == [(4, 3, 1, 2014, 2020)]
+
+
+def test_source_index_counts_citations(con):
+    got = {r[0]: r[1:] for r in rows(con, "SELECT source_id, n_claims, n_events FROM source_index")}
+    assert got["s-orig"] == (3, 2) and got["s-repost2"] == (1, 0)
+
+
+def test_metadata_traces_the_version(con):
+    (name, version, _commit, built_at, duckdb_version), = rows(con, "SELECT * FROM metadata")
+    assert (name, version) == ("iran-hamas-relations", "0.1.0")
+    assert built_at.endswith("Z") and duckdb_version.startswith("v")
+
+
+def test_keys_are_kept(con):
+    with pytest.raises(duckdb.Error):
+        con.execute("INSERT INTO actors (actor_id, name, actor_type, description) VALUES ('iran', 'x', 'state', 'y')")
+    constraints = rows(con, "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'")
+    assert constraints[0][0] >= 8
+
+
+def test_parquet_round_trips_rows_and_types(built, con):
+    for table in ["actors", "sources", "events", "claims", "claim_sources"]:
+        parquet = str(built / "parquet" / f"{table}.parquet")
+        db_types = rows(con, f"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position")
+        pq_types = [(r[0], r[1]) for r in rows(con, f"DESCRIBE SELECT * FROM read_parquet('{parquet}')")]
+        assert pq_types == db_types, table
+        assert rows(con, f"SELECT * FROM {table} EXCEPT ALL SELECT * FROM read_parquet('{parquet}')") == []
+        assert rows(con, f"SELECT * FROM read_parquet('{parquet}') EXCEPT ALL SELECT * FROM {table}") == []
+
+
+def test_views_run_over_the_parquet_files_alone(built, tmp_path, monkeypatch):
+    """The release form: tables defined over Parquet, then schemas/views.sql, in a bare DuckDB."""
+    shutil.copytree(built / "parquet", tmp_path / "parquet")
+    monkeypatch.chdir(tmp_path)
+    con = duckdb.connect()
+    con.execute((ROOT / "schemas" / "parquet_tables.sql").read_text())
+    con.execute("CREATE TABLE build_info AS SELECT 'iran-hamas-relations' AS dataset_name, '0.1.0' AS dataset_version, "
+                "'' AS git_commit, '' AS built_at_utc")
+    con.execute((ROOT / "schemas" / "views.sql").read_text())
+    assert con.execute("SELECT usd_per_year FROM funding_estimates WHERE claim_id = 'c-israel-affirms'").fetchall() == [(12_000_000,)]
+    con.close()
+
+
+def test_build_refuses_an_invalid_package(tmp_path):
+    package = build_package(tmp_path, "foreign-key")
+    result = run_cli("build", str(package), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert not (tmp_path / "out" / "iran-hamas-relations.duckdb").exists()
+
+
+def test_query_builds_when_missing_and_renders_formats(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(FIXTURES / "views", package)
+    result = run_cli("query", "--package", str(package), "--format", "json",
+                     "SELECT claim_id, usd_per_year FROM funding_estimates ORDER BY claim_id")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0] == {"claim_id": "c-israel-affirms", "usd_per_year": 12000000.0}
+    assert (package / "build" / "iran-hamas-relations.duckdb").exists()
+    csv_out = run_cli("query", "--package", str(package), "--format", "csv", "SELECT event_id, date_start FROM events ORDER BY 1")
+    assert csv_out.output.splitlines() == ["event_id,date_start", "e-day,1987-12-14", "e-month,1987-12-01", "e-year,1987-01-01"]
+    table = run_cli("query", "--package", str(package), "SELECT 1 AS one")
+    assert table.output.splitlines() == ["one", "---", "1", "(1 row)"]
+
+
+def test_query_rebuilds_when_a_table_is_newer(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(FIXTURES / "views", package)
+    run_cli("query", "--package", str(package), "SELECT 1")
+    events = package / "tables" / "events.csv"
+    events.write_text(events.read_text().replace("Event known to the year", "Event known only to the year"))
+    later = (package / "build" / "iran-hamas-relations.duckdb").stat().st_mtime + 5
+    os.utime(events, (later, later))
+    result = run_cli("query", "--package", str(package), "--format", "csv", "SELECT title FROM events WHERE event_id = 'e-year'")
+    assert result.output.splitlines()[1] == "Event known only to the year"
+
+
+def test_sql_error_is_one_line_and_exit_1(tmp_path):
+    package = tmp_path / "pkg"
+    shutil.copytree(FIXTURES / "views", package)
+    result = run_cli("query", "--package", str(package), "SELECT nope FROM nowhere")
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("error: ")
+
+
+def test_python_api_connect_and_load(tmp_path):
+    import polars as pl
+
+    import ihr
+
+    package = tmp_path / "pkg"
+    shutil.copytree(FIXTURES / "views", package)
+    con = ihr.connect(str(package))
+    assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(5,)]
+    with pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM claims")  # read-only
+    con.close()
+    frame = ihr.load("claims", str(package))
+    assert isinstance(frame, pl.DataFrame) and frame.height == 5
+    assert frame.schema["amount"] == pl.Float64
+
+
+def test_every_view_returns_rows_on_the_real_data(tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    result = run_cli("build", str(ROOT), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path)  # opened read-only from another directory
+    con = duckdb.connect(str(out / "iran-hamas-relations.duckdb"), read_only=True)
+    for view in VIEWS:
+        assert con.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0] > 0, view
+    con.close()
+
+
+def test_duckdb_1x_opens_the_database(built):
+    """The file is written with STORAGE_VERSION v1.0.0; an installed DuckDB 1.x must read it."""
+    import subprocess
+
+    python = os.environ.get("IHR_DUCKDB1_PYTHON")
+    if not python:
+        pytest.skip("IHR_DUCKDB1_PYTHON not set; `make test` provides a DuckDB 1.x environment")
+    script = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True);"
+        "assert duckdb.__version__.startswith('1.'), duckdb.__version__;"
+        "print(c.execute(\"SELECT usd_per_year FROM funding_estimates WHERE claim_id = 'c-israel-affirms'\").fetchall())"
+    )
+    done = subprocess.run([python, "-c", script, str(built / "iran-hamas-relations.duckdb")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[(12000000.0,)]"
