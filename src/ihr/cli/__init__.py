@@ -7,6 +7,7 @@ import click
 from ihr import __version__
 from ihr.cli.build import build
 from ihr.cli.query import query
+from ihr.cli.stats import stats
 from ihr.cli.validate import validate
 
 
@@ -19,6 +20,7 @@ def cli() -> None:
 cli.add_command(validate)
 cli.add_command(build)
 cli.add_command(query)
+cli.add_command(stats)
 
 
 def main() -> None:

@@ -1,0 +1,106 @@
+"""`ihr stats`: the counts anyone can check a release against (per table, per type, denials, URL
+share, sources per claim), and the release targets they are measured against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Minimums for a release (issue "The dataset"); `ihr stats --check` fails below them.
+TARGETS: dict[str, float] = {
+    "actors": 45,
+    "events": 90,
+    "claims": 70,
+    "denials": 20,
+    "sources": 80,
+    "source_url_share": 0.80,
+}
+
+
+@dataclass
+class DatasetStats:
+    rows: dict[str, int] = field(default_factory=dict)
+    breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)
+    measures: dict[str, float] = field(default_factory=dict)
+
+    def target_results(self) -> list[tuple[str, float, float, bool]]:
+        values = {**self.rows, **self.measures}
+        return [(name, values.get(name, 0), minimum, values.get(name, 0) >= minimum) for name, minimum in TARGETS.items()]
+
+    @property
+    def targets_met(self) -> bool:
+        return all(ok for *_, ok in self.target_results())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "breakdowns": self.breakdowns, "measures": self.measures,
+                "targets": [{"name": n, "value": v, "minimum": m, "met": ok} for n, v, m, ok in self.target_results()]}
+
+
+BREAKDOWNS = {
+    "actors by actor_type": "SELECT actor_type, count(*) FROM raw.actors GROUP BY 1",
+    "events by event_type": "SELECT event_type, count(*) FROM raw.events GROUP BY 1",
+    "claims by predicate": "SELECT predicate, count(*) FROM raw.claims GROUP BY 1",
+    "claims by stance": "SELECT stance, count(*) FROM raw.claims GROUP BY 1",
+    "claims by attribution": "SELECT attribution, count(*) FROM raw.claims GROUP BY 1",
+    "sources by source_type": "SELECT source_type, count(*) FROM raw.sources GROUP BY 1",
+    "sources by reliability": "SELECT reliability, count(*) FROM raw.sources GROUP BY 1",
+    "claim_sources by credibility": "SELECT credibility, count(*) FROM raw.claim_sources GROUP BY 1",
+}
+
+MEASURES = {
+    "denials": "SELECT count(*) FROM raw.claims WHERE stance = 'denies'",
+    "source_url_share": "SELECT round(avg((url IS NOT NULL)::INTEGER), 3) FROM raw.sources",
+    "derived_sources": "SELECT count(*) FROM raw.sources WHERE derived_from_id IS NOT NULL",
+    "actors_with_wikidata": "SELECT count(*) FROM raw.actors WHERE wikidata_id IS NOT NULL",
+    "sources_per_claim_mean": "SELECT round(avg(n), 2) FROM (SELECT c.claim_id, count(cs.source_id) AS n FROM raw.claims c "
+                              "LEFT JOIN raw.claim_sources cs USING (claim_id) GROUP BY 1)",
+    "sources_per_claim_min": "SELECT min(n) FROM (SELECT c.claim_id, count(cs.source_id) AS n FROM raw.claims c "
+                             "LEFT JOIN raw.claim_sources cs USING (claim_id) GROUP BY 1)",
+    "claims_with_2plus_sources": "SELECT count(*) FROM (SELECT claim_id FROM raw.claim_sources GROUP BY 1 HAVING count(*) >= 2)",
+    "sources_per_event_mean": "SELECT round(avg(n), 2) FROM (SELECT e.event_id, count(es.source_id) AS n FROM raw.events e "
+                              "LEFT JOIN raw.event_sources es USING (event_id) GROUP BY 1)",
+    "claims_with_amount": "SELECT count(*) FROM raw.claims WHERE amount IS NOT NULL",
+    "undated_claims": "SELECT count(*) FROM raw.claims WHERE claimed_date IS NULL",
+}
+
+
+def compute_stats(path: str | Path = ".") -> DatasetStats:
+    """Count the package's rows with SQL over the raw tables (no validation, no build needed)."""
+    import duckdb
+
+    from ihr.build import load_raw_tables
+    from ihr.checks.descriptor import load_package
+
+    package, _ = load_package(path)
+    con = duckdb.connect()
+    load_raw_tables(con, package)
+    stats = DatasetStats()
+    for name in package.tables:
+        stats.rows[name] = con.execute(f'SELECT count(*) FROM raw."{name}"').fetchall()[0][0]
+    needed = {"actors", "events", "claims", "sources", "claim_sources"}
+    if needed <= set(package.tables):
+        for label, sql in BREAKDOWNS.items():
+            stats.breakdowns[label] = {str(k): v for k, v in sorted(con.execute(sql).fetchall(), key=lambda r: (-r[1], str(r[0])))}
+        for label, sql in MEASURES.items():
+            value = con.execute(sql).fetchall()[0][0]
+            stats.measures[label] = float(value) if value is not None else 0.0
+    con.close()
+    return stats
+
+
+def render_stats(stats: DatasetStats) -> str:
+    out = ["rows"]
+    out += [f"  {name:<22} {n:>6}" for name, n in stats.rows.items()]
+    for label, counts in stats.breakdowns.items():
+        out.append(label)
+        out += [f"  {key:<22} {n:>6}" for key, n in counts.items()]
+    out.append("measures")
+    for label, value in stats.measures.items():
+        shown = f"{value:.1%}" if label.endswith("share") else (f"{value:g}")
+        out.append(f"  {label:<26} {shown:>8}")
+    out.append("release targets")
+    for name, value, minimum, ok in stats.target_results():
+        shown = f"{value:.1%} (min {minimum:.0%})" if name.endswith("share") else f"{value:g} (min {minimum:g})"
+        out.append(f"  {'ok  ' if ok else 'LOW '}{name:<22} {shown}")
+    return "\n".join(out)

@@ -1,0 +1,30 @@
+"""`ihr stats` counts what the fixture holds, and `--check` fails a package below the targets."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES, ROOT, run_cli
+
+
+def test_stats_counts_the_views_fixture():
+    result = run_cli("stats", "--format", "json", str(FIXTURES / "views"))
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["rows"]["claims"] == 5 and stats["rows"]["sources"] == 4
+    assert stats["breakdowns"]["claims by stance"] == {"affirms": 4, "denies": 1}
+    assert stats["measures"]["denials"] == 1
+    assert stats["measures"]["source_url_share"] == 1.0
+    assert stats["measures"]["sources_per_claim_mean"] == 1.6
+    assert stats["measures"]["derived_sources"] == 2
+
+
+def test_check_fails_a_package_below_the_release_targets():
+    result = run_cli("stats", "--check", str(FIXTURES / "views"))
+    assert result.exit_code == 1
+    assert "LOW actors" in result.output.replace("  ", " ")
+
+
+def test_the_real_data_meets_the_release_targets():
+    result = run_cli("stats", "--check", str(ROOT))
+    assert result.exit_code == 0, result.output
