@@ -7,8 +7,6 @@ an interrupted write leaves the old file whole.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -33,12 +31,19 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+NEEDS_QUOTES = (",", '"', "\n", "\r")
+
+
+def quote_cell(cell: str) -> str:
+    """Minimal quoting, plus quotes around leading or trailing white space so no line ends in it."""
+    if cell and (any(ch in cell for ch in NEEDS_QUOTES) or cell != cell.strip()):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def canonical_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    lines = [",".join(quote_cell(c) for c in row) for row in [header, *rows]]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def sort_key(table: TableSpec, header: Sequence[str]):

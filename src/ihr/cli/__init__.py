@@ -6,6 +6,8 @@ import click
 
 from ihr import __version__
 from ihr.cli.build import build
+from ihr.cli.diff import diff
+from ihr.cli.fmt import fmt
 from ihr.cli.query import query
 from ihr.cli.stats import stats
 from ihr.cli.validate import validate
@@ -19,6 +21,8 @@ def cli() -> None:
 
 cli.add_command(validate)
 cli.add_command(build)
+cli.add_command(diff)
+cli.add_command(fmt)
 cli.add_command(query)
 cli.add_command(stats)
 
