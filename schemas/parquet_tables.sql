@@ -1,5 +1,5 @@
 -- The tables of a release, defined over its Parquet files by relative path. Run from the unpacked
--- release directory, then run schemas/views.sql to get every view:
+-- release directory (or from build/ after `ihr build`), then run schemas/views.sql for every view:
 --   duckdb -c ".read schemas/parquet_tables.sql" -c ".read schemas/views.sql" -c "FROM funding_estimates"
 -- For a release on the web, replace 'parquet/' with its URL (DuckDB loads httpfs on demand), e.g.
 --   CREATE VIEW claims AS FROM read_parquet('https://example.org/releases/v0.1.0/parquet/claims.parquet');
@@ -12,3 +12,5 @@ CREATE OR REPLACE VIEW claims AS FROM read_parquet('parquet/claims.parquet');
 CREATE OR REPLACE VIEW claim_sources AS FROM read_parquet('parquet/claim_sources.parquet');
 CREATE OR REPLACE VIEW claim_relations AS FROM read_parquet('parquet/claim_relations.parquet');
 CREATE OR REPLACE VIEW redirects AS FROM read_parquet('parquet/redirects.parquet');
+-- build_info: dataset name, version, git commit and build time, for the `metadata` view.
+CREATE OR REPLACE VIEW build_info AS FROM read_parquet('parquet/build_info.parquet');

@@ -41,7 +41,7 @@ def test_build_writes_database_and_one_parquet_per_table(built):
     assert (built / "iran-hamas-relations.duckdb").is_file()
     names = sorted(p.stem for p in (built / "parquet").glob("*.parquet"))
     assert names == sorted(["actors", "sources", "events", "event_actors", "event_sources", "claims",
-                            "claim_sources", "claim_relations", "redirects"])
+                            "claim_sources", "claim_relations", "redirects", "build_info"])
 
 
 def test_partial_dates_become_first_day_plus_precision_and_text(con):
@@ -127,9 +127,8 @@ def test_views_run_over_the_parquet_files_alone(built, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     con = duckdb.connect()
     con.execute((ROOT / "schemas" / "parquet_tables.sql").read_text())
-    con.execute("CREATE TABLE build_info AS SELECT 'iran-hamas-relations' AS dataset_name, '0.1.0' AS dataset_version, "
-                "'' AS git_commit, '' AS built_at_utc")
     con.execute((ROOT / "schemas" / "views.sql").read_text())
+    assert con.execute("SELECT dataset_name, dataset_version FROM metadata").fetchall() == [("iran-hamas-relations", "0.1.0")]
     assert con.execute("SELECT usd_per_year FROM funding_estimates WHERE claim_id = 'c-israel-affirms'").fetchall() == [(12_000_000,)]
     con.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import stat
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 MAX_TOTAL_BYTES = 4 * 1024**3
@@ -19,6 +20,14 @@ MAX_ENTRIES = 100_000
 
 class UnsafeArchive(Exception):
     """The archive would write outside its target, or expand beyond the limits."""
+
+    code = "unsafe-archive"
+
+
+class CorruptArchive(UnsafeArchive):
+    """The archive is damaged (bad CRC, truncated data): nothing in it can be trusted."""
+
+    code = "corrupt-archive"
 
 
 def _check_name(name: str) -> PurePosixPath:
@@ -67,12 +76,15 @@ def extract_zip(archive: Path, target: Path) -> list[str]:
                 continue
             dest.parent.mkdir(parents=True, exist_ok=True)
             written = 0
-            with zf.open(info) as src, open(dest, "wb") as out:
-                while chunk := src.read(1024 * 1024):
-                    written += len(chunk)
-                    if written > info.file_size:
-                        raise UnsafeArchive(f"entry {info.filename!r} is larger than its header says")
-                    out.write(chunk)
+            try:
+                with zf.open(info) as src, open(dest, "wb") as out:
+                    while chunk := src.read(1024 * 1024):
+                        written += len(chunk)
+                        if written > info.file_size:
+                            raise UnsafeArchive(f"entry {info.filename!r} is larger than its header says")
+                        out.write(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise CorruptArchive(f"entry {info.filename!r} is damaged: {exc}") from None
             files.append(info.filename)
         return files
 

@@ -104,8 +104,10 @@ def ordered_tables(package: PackageSpec) -> list[TableSpec]:
     return known + [t for n, t in package.tables.items() if n not in LOAD_ORDER]
 
 
-def build_package(path: str | Path = ".", out_dir: str | Path = "build") -> BuildResult:
-    """Validate, then write the database and the Parquet files. Raises BuildRefused on invalid data."""
+def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads: int | None = None) -> BuildResult:
+    """Validate, then write the database and the Parquet files. Raises BuildRefused on invalid data.
+
+    `threads=1` makes the Parquet output byte-for-byte repeatable (releases use it)."""
     import time
 
     import duckdb
@@ -130,6 +132,8 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build") -> Buil
         leftover.unlink(missing_ok=True)
 
     con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     con.execute(PARTIAL_DATE_MACROS)
     load_raw_tables(con, package)
     con.execute(f"ATTACH {sql_string(tmp)} AS db (STORAGE_VERSION '{STORAGE_VERSION}')")
@@ -145,10 +149,10 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build") -> Buil
     con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?)",
                 [package.name, package.version, git_commit(package.root), build_time()])
     con.execute(views_path.read_text(encoding="utf-8"))
-    for table in ordered_tables(package):
-        order = ", ".join(quote_ident(k) for k in table.primary_key) or "ALL"
-        target = parquet_dir / f"{table.name}.parquet"
-        con.execute(f"COPY (SELECT * FROM {quote_ident(table.name)} ORDER BY {order}) TO {sql_string(target)} "
+    exports = [(t.name, ", ".join(quote_ident(k) for k in t.primary_key) or "ALL") for t in ordered_tables(package)]
+    for name, order in exports + [("build_info", "ALL")]:
+        target = parquet_dir / f"{name}.parquet"
+        con.execute(f"COPY (SELECT * FROM {quote_ident(name)} ORDER BY {order}) TO {sql_string(target)} "
                     "(FORMAT parquet, COMPRESSION zstd)")
     con.execute("USE memory")
     con.execute("DETACH db")

@@ -18,8 +18,15 @@ from ihr.package import TableSpec
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` via a temporary sibling and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)  # keep the file's permissions; mkstemp would leave 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

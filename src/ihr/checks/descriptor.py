@@ -17,10 +17,10 @@ from ihr.package import (
 )
 
 # Properties the Data Package v2 and Table Schema v2 specs define, plus our documented extensions
-# (`partialDate` on fields). Anything else is most likely a typo and is reported.
+# (`partialDate` on fields; `gitCommit` on a released package). Anything else is most likely a typo.
 PACKAGE_PROPERTIES = {
     "$schema", "name", "id", "title", "description", "homepage", "version", "created", "keywords",
-    "image", "licenses", "sources", "contributors", "resources", "profile",
+    "image", "licenses", "sources", "contributors", "resources", "profile", "gitCommit",
 }
 RESOURCE_PROPERTIES = {
     "$schema", "name", "path", "data", "type", "title", "description", "format", "mediatype",

@@ -7,8 +7,10 @@ import click
 from ihr import __version__
 from ihr.cli.build import build
 from ihr.cli.diff import diff
+from ihr.cli.docs import docs
 from ihr.cli.fmt import fmt
 from ihr.cli.query import query
+from ihr.cli.release import release, verify
 from ihr.cli.stats import stats
 from ihr.cli.validate import validate
 
@@ -22,9 +24,12 @@ def cli() -> None:
 cli.add_command(validate)
 cli.add_command(build)
 cli.add_command(diff)
+cli.add_command(docs)
 cli.add_command(fmt)
 cli.add_command(query)
 cli.add_command(stats)
+cli.add_command(release)
+cli.add_command(verify)
 
 
 def main() -> None:

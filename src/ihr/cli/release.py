@@ -1,0 +1,55 @@
+"""`ihr release` and `ihr verify`: write the release artifacts, and check them before trusting them."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, dir_okay=True))
+@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(file_okay=False))
+def release(path: str, out_dir: str) -> None:
+    """Write dist/iran-hamas-relations-<version>.zip, .duckdb and SHA256SUMS from the package at PATH."""
+    from ihr.build import BuildRefused
+    from ihr.diff import DiffError
+    from ihr.findings import PackageUnreadable
+    from ihr.release import ReleaseRefused, release_package
+    from ihr.render import render_text
+
+    try:
+        result = release_package(path, out_dir)
+    except PackageUnreadable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except (ReleaseRefused, BuildRefused) as exc:
+        if getattr(exc, "report", None) is not None:
+            click.echo(render_text(exc.report, limit=50), err=True)
+        click.echo(f"error: release refused: {exc}", err=True)
+        sys.exit(1)
+    except DiffError as exc:
+        click.echo(f"error: cannot compare with the previous release: {exc}", err=True)
+        sys.exit(2)
+    since = f" (changes since {result.previous_tag} need a {result.required_bump} bump)" if result.previous_tag else ""
+    click.echo(f"released {result.version}{since}:")
+    for artifact in (result.zip_path, result.database_path, result.sums_path):
+        click.echo(f"  {artifact}")
+
+
+@click.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(path: str, output_format: str) -> None:
+    """Check a release (directory, zip or unpacked zip): checksums, then the package itself."""
+    from ihr.findings import PackageUnreadable
+    from ihr.render import render_json, render_text
+    from ihr.verify import verify_path
+
+    try:
+        report = verify_path(path)
+    except PackageUnreadable as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(render_json(report) if output_format == "json" else render_text(report))
+    sys.exit(0 if report.valid else 1)
