@@ -108,8 +108,9 @@ def test_diff_between_git_revisions_reports_exact_rows_and_cells(tmp_path, monke
     report = json.loads(result.output)
     tables = {t["name"]: t for t in report["tables"]}
     assert list(tables) == ["actors"]
-    assert tables["actors"]["added"] == [["zz-new-actor"]]
-    assert tables["actors"]["removed"] == [["wall-street-journal"]]
+    assert [d["key"] for d in tables["actors"]["added"]] == [["zz-new-actor"]]
+    assert tables["actors"]["added"][0]["row"]["description"] == "Added in the second revision."
+    assert [d["key"] for d in tables["actors"]["removed"]] == [["wall-street-journal"]]
     assert tables["actors"]["changed"] == [{"key": ["mahmoud-mirdawi"], "cells": [
         {"column": "description", "old": "Senior Hamas official quoted in October 2023.", "new": "Senior Hamas official."}]}]
     assert report["bump"] == "minor"

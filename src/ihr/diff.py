@@ -46,11 +46,17 @@ class RowChange:
 
 
 @dataclass
+class RowDelta:
+    key: list[str]
+    row: dict[str, str]
+
+
+@dataclass
 class TableDiff:
     name: str
     status: str = "changed"  # added | removed | changed | unchanged
-    added: list[list[str]] = field(default_factory=list)
-    removed: list[list[str]] = field(default_factory=list)
+    added: list[RowDelta] = field(default_factory=list)
+    removed: list[RowDelta] = field(default_factory=list)
     changed: list[RowChange] = field(default_factory=list)
     schema: list[SchemaChange] = field(default_factory=list)
 
@@ -184,12 +190,12 @@ def diff_tables(old: PackageSpec, new: PackageSpec, name: str) -> TableDiff:
         return TableDiff(name, status="removed")
     if name not in old.tables:
         _, rows = _rows(new, new.tables[name])
-        return TableDiff(name, status="added", added=[list(k) for k in sorted(rows)])
+        return TableDiff(name, status="added", added=[RowDelta(list(k), rows[k]) for k in sorted(rows)])
     result = TableDiff(name, schema=_field_changes(old.tables[name], new.tables[name]))
     _, before = _rows(old, old.tables[name])
     _, after = _rows(new, new.tables[name])
-    result.added = [list(k) for k in sorted(after.keys() - before.keys())]
-    result.removed = [list(k) for k in sorted(before.keys() - after.keys())]
+    result.added = [RowDelta(list(k), after[k]) for k in sorted(after.keys() - before.keys())]
+    result.removed = [RowDelta(list(k), before[k]) for k in sorted(before.keys() - after.keys())]
     for key in sorted(before.keys() & after.keys()):
         a, b = before[key], after[key]
         cells = [CellChange(c, a.get(c, ""), b.get(c, "")) for c in new.tables[name].field_names
@@ -210,6 +216,19 @@ def diff_packages(old_spec: str, new_spec: str, repo: Path = Path(".")) -> DiffR
         names = list(old.tables) + [n for n in new.tables if n not in old.tables]
         tables = [diff_tables(old, new, n) for n in names]
         return DiffReport(old_spec, new_spec, old.version, new.version, tables)
+
+
+def apply_table_diff(rows: dict[tuple[str, ...], dict[str, str]], diff: TableDiff) -> dict[tuple[str, ...], dict[str, str]]:
+    """Replay a table diff on the old rows (keyed by primary key); gives the new rows."""
+    result = {k: dict(v) for k, v in rows.items()}
+    for delta in diff.removed:
+        del result[tuple(delta.key)]
+    for change in diff.changed:
+        for cell in change.cells:
+            result[tuple(change.key)][cell.column] = cell.new
+    for delta in diff.added:
+        result[tuple(delta.key)] = dict(delta.row)
+    return result
 
 
 def _key(key: list[str]) -> str:
@@ -236,8 +255,8 @@ def render_diff(report: DiffReport, output_format: str = "text", limit: int = 50
         out.append(f"### {head}" if md else head)
         lines: list[str] = []
         lines += [f"schema {c.change} {c.field} {c.detail} ({c.bump})".replace("  ", " ") for c in t.schema]
-        lines += [f"+ {_key(k)}" for k in t.added]
-        lines += [f"- {_key(k)}" for k in t.removed]
+        lines += [f"+ {_key(d.key)}" for d in t.added]
+        lines += [f"- {_key(d.key)}" for d in t.removed]
         for row in t.changed:
             for cell in row.cells:
                 lines.append(f"~ {_key(row.key)}: {cell.column}: {json.dumps(cell.old, ensure_ascii=False)} → {json.dumps(cell.new, ensure_ascii=False)}")

@@ -164,10 +164,11 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
         _empty_table(con, table)
         return LoadedTable(table.name, shown, [], 0, False), [
             Finding(shown, None, None, "missing-file", "error", f"cannot read: {exc.strerror}", table=table.name, layer="file")]
-    if data.startswith(UTF16_BOMS) or (len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00"):
+    sample = data[:4096]
+    if data.startswith(UTF16_BOMS) or (sample and sample.count(b"\x00") > len(sample) // 4):
         _empty_table(con, table)
         return LoadedTable(table.name, shown, [], 0, False), [
-            Finding(shown, 1, None, "encoding", "error", "the file is UTF-16; save it as UTF-8", table=table.name, layer="file")]
+            Finding(shown, 1, None, "encoding", "error", "the file is UTF-16 (or another wide encoding); save it as UTF-8", table=table.name, layer="file")]
     slow = False
     if data.startswith(BOM):
         found.append(Finding(shown, 1, None, "bom", "error", "the file starts with a byte-order mark; save as UTF-8 without BOM", table=table.name, layer="file"))

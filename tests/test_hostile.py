@@ -1,0 +1,85 @@
+"""Hostile input: every case gets a located finding or a one-line error with the documented exit
+code — never a traceback, a hang, or a write anywhere — and fmt never loses a row on it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+
+sys.path.insert(0, str(FIXTURES / "hostile"))
+from cases import CASES, Case  # noqa: E402
+
+from ihr.fmt import Refused, parse_table  # noqa: E402
+
+
+def materialize(case: Case, tmp_path: Path) -> Path:
+    package = tmp_path / case.name
+    shutil.copytree(FIXTURES / "valid", package)
+    for rel, content in case.files().items():
+        path = package / rel
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    for link, target in case.symlinks.items():
+        (package / link).symlink_to(target)
+    return package
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def test_the_corpus_has_at_least_forty_cases():
+    assert len(CASES) >= 40
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_validate_answers_every_hostile_case(case, tmp_path):
+    package = materialize(case, tmp_path)
+    before = snapshot(tmp_path)
+    result = run_cli("validate", "--format", "json", str(package))
+    assert result.exit_code == case.exit, result.output[-2000:]
+    assert "Traceback" not in result.output
+    assert snapshot(tmp_path) == before, "validate must not write anything"
+    if case.exit == 2:
+        line = result.output.strip()
+        assert line.startswith("error: ") and len(line.splitlines()) == 1
+        return
+    findings = json.loads(result.output)["findings"]
+    for path, line, code in case.expected:
+        assert any(f["path"] == path and (line is None or f["line"] == line) and (code is None or f["code"] == code)
+                   for f in findings), f"expected {(path, line, code)}; got {[(f['path'], f['line'], f['code']) for f in findings][:20]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_fmt_never_loses_a_row_on_hostile_input(case, tmp_path):
+    package = materialize(case, tmp_path)
+    tables = {p: p.read_bytes() for p in (package / "tables").glob("*.csv") if not p.is_symlink()}
+    result = run_cli("fmt", str(package))
+    assert result.exit_code in (0, 1, 2), result.output
+    for path, before in tables.items():
+        after = path.read_bytes()
+        if after == before:
+            continue
+        try:
+            old_header, old_rows = parse_table(before)
+        except Refused:
+            pytest.fail(f"{path.name} was rewritten although it cannot be parsed losslessly")
+        new_header, new_rows = parse_table(after)
+        as_set = lambda header, rows: sorted(tuple(sorted(zip(header, r))) for r in rows)
+        assert as_set(old_header, old_rows) == as_set(new_header, new_rows)
+
+
+def test_validate_of_an_unreadable_package_path_is_a_usage_error(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run_cli("validate", str(fifo))
+    assert result.exit_code == 2
