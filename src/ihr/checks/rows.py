@@ -6,7 +6,6 @@ or an anti-join, and only the failures travel back to Python to become findings.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import duckdb
@@ -17,7 +16,7 @@ from ihr.package import FieldSpec, PackageSpec, TableSpec
 
 NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 INTEGER_PATTERN = r"^[+-]?[0-9]+$"
-HINT_LIMIT = 500  # beyond this many broken references, skip the "did you mean" search
+HINT_LIMIT = 200  # "did you mean" hints for at most this many broken references per key
 
 PARTIAL_DATE_MACROS = """
 CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE length(s)
@@ -177,6 +176,21 @@ def _unique_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[F
     return found
 
 
+def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, column: str) -> dict[str, str]:
+    """For each broken reference, the most similar existing id (Jaro-Winkler >= 0.85), in SQL."""
+    if not broken:
+        return {}
+    con.execute("CREATE OR REPLACE TEMP TABLE __broken (v VARCHAR)")
+    con.executemany("INSERT INTO __broken VALUES (?)", [(v,) for v in sorted(set(broken))])
+    col = quote_ident(column)
+    rows = con.execute(
+        f"""SELECT v, arg_max(id, score) FROM (
+                SELECT b.v, p.{col} AS id, jaro_winkler_similarity(b.v, p.{col}) AS score
+                FROM __broken b, (SELECT DISTINCT {col} FROM raw.{quote_ident(table)} WHERE {col} IS NOT NULL) p)
+            WHERE score >= 0.85 GROUP BY v""").fetchall()
+    return dict(rows)
+
+
 def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, loaded: set[str]) -> list[Finding]:
     found = []
     for fk in table.foreign_keys:
@@ -195,15 +209,13 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
         ).fetchall()
         if not rows:
             continue
-        candidates: list[str] = []
-        if len(rows) <= HINT_LIMIT and len(fk.reference_fields) == 1:
-            col = quote_ident(fk.reference_fields[0])
-            candidates = [r[0] for r in con.execute(f"SELECT DISTINCT {col} FROM raw.{parent} WHERE {col} IS NOT NULL").fetchall()]
+        hints: dict[str, str] = {}
+        if len(fk.reference_fields) == 1:
+            hints = _nearest_ids(con, [v for _, v in rows[:HINT_LIMIT]], target.name, fk.reference_fields[0])
         column = ",".join(fk.fields)
         target_field = ",".join(fk.reference_fields)
         for line, v in rows:
-            close = difflib.get_close_matches(v, candidates, n=1, cutoff=0.6) if candidates else []
-            hint = f'did you mean "{close[0]}"?' if close else None
+            hint = f'did you mean "{hints[v]}"?' if v in hints else None
             found.append(Finding(table.path, line, column, "foreign-key", "error",
                                  f"{_show(v)} is not {_article(target_field)} {target_field} in {target.name}", value=v, table=table.name, hint=hint, layer="rows"))
     return found
