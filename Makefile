@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # A second environment with DuckDB 1.x, to prove the database we write opens in older clients.
 DUCKDB1 := .venv-duckdb1
 
-.PHONY: all install validate build test clean
+.PHONY: all install validate build test bench clean
 
 all: build
 
@@ -38,6 +38,10 @@ build: validate
 
 test: $(TEST_STAMP) $(DUCKDB1)/.installed
 	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest
+
+# Benchmarks (not part of the tests): ihr validate and build vs frictionless and a DuckDB floor.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --out build/bench.json
 
 clean:
 	rm -rf $(VENV) $(DUCKDB1) build dist .pytest_cache

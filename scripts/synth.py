@@ -35,7 +35,6 @@ import csv
 import datetime as dt
 import gc
 import json
-import math
 import operator
 import random
 import re
@@ -62,6 +61,7 @@ class FieldInfo:
         self.pattern = re.compile(self.pattern_src) if self.pattern_src else None
         self.max_length = c.get("maxLength")
         self.min_length = c.get("minLength")
+        self.unique = bool(c.get("unique"))
         self.minimum = c.get("minimum")
         self.maximum = c.get("maximum")
         self.partial = bool(d.get("partialDate"))
@@ -387,6 +387,13 @@ class Synth:
         """A value generator for a column the synthesiser has no special knowledge of."""
         rnd, pick = self.rnd, self.pick
         fill = 1.0 if f.required else 0.4
+        if f.unique and f.type == "string":  # distinct values: a counter, shaped to the pattern if there is one
+            counter = iter(range(1, 1 << 62))
+            shapes = [lambda k: f"{f.name.replace('_', '-')}-{b36(k)}", lambda k: f"Q{k}", lambda k: f"x{k}"]
+            shape = next((sh for sh in shapes if f.pattern is None or f.pattern.search(sh(12345))), None)
+            if shape is None:
+                raise SystemExit(f"synth: no generator for unique column {tb.name}.{f.name} with pattern {f.pattern_src!r}")
+            return lambda: shape(next(counter)) if rnd() < fill else ""
         if f.enum is not None:
             vals = f.enum
             return lambda: pick(vals) if rnd() < fill else ""
@@ -461,6 +468,8 @@ class Synth:
             typ = pick(types)
             if typ == "person":
                 name = f"{pick(FIRST)} {pick(LAST)}"
+            elif typ == "state":
+                name = f"State of {pick(PLACES)}"
             elif typ == "media_organization":
                 name = f"{pick(PLACES)} {pick(MEDIA_TAIL)}"
             elif typ in ("government_agency", "military_unit"):
@@ -762,6 +771,7 @@ class Faults:
         self.future_hi = dt.date(today.year + 30, 12, 31).toordinal()
         self.skipped: dict[str, int] = {}
         self.ragged_rows: dict[str, list] = {}
+        self.aid = self.t["actors"].index.get("actor_id", 0) if "actors" in self.t else 0
 
     # bookkeeping ---------------------------------------------------------------------------------
     def add(self, table: str, column: str | None, code: str, rows, how: str = "row") -> None:
@@ -781,7 +791,7 @@ class Faults:
             return None
         if table == "actors" and self.reserved_actors:  # claims rely on these actors' dates and type
             inner = cond
-            cond = lambda r: r[0] not in self.reserved_actors and (inner is None or inner(r))  # noqa: E731
+            cond = lambda r: r[self.aid] not in self.reserved_actors and (inner is None or inner(r))  # noqa: E731
         for _ in range(tries):
             r = rows[int(self.rnd() * len(rows))]
             if isinstance(r, list) and self.free(r) and (cond is None or cond(r)):
@@ -855,7 +865,7 @@ class Faults:
             new = self.bad_value(tb, f, code, r[i], r)
             if new is None:
                 continue
-            if code in ("required", "type", "enum", "pattern", "length", "minimum", "invalid-date") and code not in f.problems(new):
+            if code in ("required", "type", "enum", "pattern", "length", "minimum", "maximum", "invalid-date") and code not in f.problems(new):
                 raise AssertionError(f"{table}.{f.name}: {new!r} does not earn {code}")
             r[i] = new
             self.touch(r)
@@ -874,6 +884,8 @@ class Faults:
             return f.type in ("integer", "number")
         if code == "minimum":
             return f.minimum is not None and f.type in ("integer", "number")
+        if code == "maximum":
+            return f.maximum is not None and f.type in ("integer", "number")
         if code == "pattern":  # not on keys, references, or the ids a redirect points at
             return f.pattern is not None and f.enum is None and not in_pk and not is_fk and not (tb.name == "redirects" and f.name.endswith("_id"))
         if code == "length":
@@ -897,7 +909,9 @@ class Faults:
         if code == "type":
             return pick(["n/a", "about 5 million", "1,5", "high", "2.5m", "—"]) if f.type == "number" else pick(["high", "2.5", "B", "one"])
         if code == "minimum":
-            return str(-int(1 + rnd() * 1000) * 1000) if f.type == "integer" else f"-{1 + int(rnd() * 500)}000000"
+            return str(int(f.minimum) - 1 - int(rnd() * 1000) * 1000)
+        if code == "maximum":
+            return str(int(f.maximum) + 1 + int(rnd() * 1000))
         if code == "pattern":
             if f.partial:
                 # typos of lengths 4, 7 or 10 are avoided: the validator's pd_first casts their parts
@@ -948,7 +962,7 @@ class Faults:
         if not tb.pk:
             return False
         r = self.random_row(table, cond=lambda r: all(r[i] != "" for i in tb.pk_pos) and
-                            not (table == "actors" and r[0] in self.reserved_actors))
+                            not (table == "actors" and r[self.aid] in self.reserved_actors))
         if r is None:
             return False
         dup = list(r)
@@ -959,9 +973,29 @@ class Faults:
                 break
         if table == "sources" and tb.has("url") and dup[tb.index["url"]]:
             dup[tb.index["url"]] += "?copy=1"
+        for f in tb.fields:  # a unique column must not repeat along with the key
+            i = tb.index[f.name]
+            if f.unique and f.name not in tb.pk and dup[i]:
+                dup[i] = next((v for v in (dup[i] + "-copy", dup[i] + "2", "x" + dup[i]) if not f.problems(v)), dup[i])
         self.rows[table].append(dup)
         self.touch(r, dup)
         self.add(table, tb.pk[0] if len(tb.pk) == 1 else ",".join(tb.pk), "primary-key", [r, dup], how="max")
+        return True
+
+    def unique(self, table: str) -> bool:
+        """A second row with the value of a `unique` column (none in the current schemas)."""
+        tb = self.t[table]
+        cands = [f for f in tb.fields if f.unique and [f.name] != tb.pk]
+        if not cands:
+            return False
+        i = tb.index[cands[0].name]
+        a = self.random_row(table, lambda r: r[i] != "")
+        b = self.random_row(table, lambda r: r is not a and r[i] != "")
+        if a is None or b is None:
+            return False
+        b[i] = a[i]
+        self.touch(a, b)
+        self.add(table, cands[0].name, "unique", [a, b], how="max")
         return True
 
     def foreign_key(self, table: str) -> bool:
@@ -1026,7 +1060,7 @@ class Faults:
         a, b = pairs[0]
         ia, ib = tb.index[a], tb.index[b]
         lo = MIN_O + 800
-        cond = (lambda r: r[0] not in self.reserved_actors and r[0] not in self.claimant_ids) if table == "actors" else None
+        cond = (lambda r: r[self.aid] not in self.reserved_actors and r[self.aid] not in self.claimant_ids) if table == "actors" else None
         r = self.random_row(table, cond)
         if r is None:
             return False
@@ -1052,7 +1086,7 @@ class Faults:
             def ok(r):
                 if end and r[tb.index[end]]:
                     return False  # a future start would also put the end before it
-                if table == "actors" and (r[0] in self.reserved_actors or r[0] in self.claimant_ids):
+                if table == "actors" and (r[self.aid] in self.reserved_actors or r[self.aid] in self.claimant_ids):
                     return False
                 return True
             r = self.random_row(table, ok)
@@ -1070,7 +1104,7 @@ class Faults:
             return False
         key, parent = chains[table]
         ki, pi = self.col(table, key), self.col(table, parent)
-        cond = (lambda r: r[0] not in self.reserved_actors) if table == "actors" else None
+        cond = (lambda r: r[self.aid] not in self.reserved_actors) if table == "actors" else None
         if table == "actors" and self.rnd() < 0.3:  # its own parent: the Pandera row rule
             r = self.random_row(table, cond)
             if r is None:
@@ -1348,10 +1382,10 @@ class Faults:
 
     # driver ----------------------------------------------------------------------------------------
     KINDS = [
-        ("required", "cell"), ("enum", "cell"), ("type", "cell"), ("minimum", "cell"), ("pattern", "cell"),
+        ("required", "cell"), ("enum", "cell"), ("type", "cell"), ("minimum", "cell"), ("maximum", "cell"), ("pattern", "cell"),
         ("length", "cell"), ("invalid-date", "cell"), ("untrimmed", "cell"), ("not-nfc", "cell"),
         ("control-character", "cell"), ("formula-injection", "cell"),
-        ("primary-key", "primary_key"), ("foreign-key", "foreign_key"), ("missing-source", "missing_source"),
+        ("primary-key", "primary_key"), ("unique", "unique"), ("foreign-key", "foreign_key"), ("missing-source", "missing_source"),
         ("date-order", "date_order"), ("future-date", "future_date"), ("cycle", "cycle"),
         ("self-relation", "self_relation"), ("amount-incomplete", "amount"), ("amount-predicate", "amount"),
         ("unfindable-source", "unfindable"), ("duplicate-url", "duplicate_url"), ("unused-source", "unused_source"),
@@ -1365,6 +1399,8 @@ class Faults:
             return any(self.cell_candidate(tb, f, code) for f in tb.fields)
         if how == "primary_key":
             return bool(tb.pk)
+        if how == "unique":
+            return any(f.unique and [f.name] != tb.pk for f in tb.fields)
         if how == "foreign_key":
             return any(len(f) == 1 and res in self.id_sets for f, res, _ in tb.fks)
         if how == "missing_source":
@@ -1523,7 +1559,7 @@ def write_tables(out: Path, tables: dict[str, Table], records: dict[str, list], 
         path = out / tb.path
         header = faults.header.get(name, tb.names) if faults else tb.names
         bom = bool(faults and name in faults.bom)
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        with open(path, "w", encoding="utf-8", newline="", buffering=1 << 22) as fh:
             if bom:
                 fh.write("\ufeff")
             w = csv.writer(fh, lineterminator="\n")

@@ -83,32 +83,32 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
 
     One spare column is declared and padding is on, with empty cells read as '' rather than NULL:
     a short row then shows a NULL in its last real column, a long one a non-NULL spare column.
+    Invalid UTF-8 and bad quoting land in the rejects table. Any of these sends the file to the
+    slow path, which reports them at their exact lines.
     """
     width = len(header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width + 1)) + "}"
     path_literal = "'" + str(file).replace("'", "''") + "'"
+    target = f"raw.{quote_ident(table.name)}"
     try:
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE __scan AS
-            SELECT * FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
+            f"""CREATE OR REPLACE TABLE {target} AS
+            SELECT row_number() OVER () + 1 AS __line, {_select_list(table, header)[len("__line, "):]},
+                   (c{width} IS NOT NULL OR c{width - 1} IS NULL) AS __ragged
+            FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
                 delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\x01',
                 store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
                 max_line_size=20000000)"""
         )
         rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
-        records, ragged = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE c{width} IS NOT NULL OR c{width - 1} IS NULL) FROM __scan").fetchall()[0]
+        records, ragged = con.execute(f"SELECT count(*), count(*) FILTER (WHERE __ragged) FROM {target}").fetchall()[0]
     except duckdb.Error:
-        con.execute("DROP TABLE IF EXISTS __scan")
+        con.execute(f"DROP TABLE IF EXISTS {target}")
         return False
     if rejected or ragged or records + 1 != physical_lines:
-        con.execute("DROP TABLE IF EXISTS __scan")
+        con.execute(f"DROP TABLE {target}")
         return False
-    con.execute(
-        f"CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} AS "
-        f"SELECT {_select_list(table, header)} FROM (SELECT row_number() OVER () + 1 AS __line, * FROM __scan)"
-    )
-    con.execute("DROP TABLE __scan")
+    con.execute(f"ALTER TABLE {target} DROP COLUMN __ragged")
     return True
 
 
@@ -174,14 +174,6 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
         found.append(Finding(shown, 1, None, "bom", "error", "the file starts with a byte-order mark; save as UTF-8 without BOM", table=table.name, layer="file"))
         data = data[len(BOM):]
         slow = True
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        found.append(Finding(shown, _line_of_offset(data, exc.start), None, "encoding", "error",
-                             f"byte {data[exc.start]:#04x} is not valid UTF-8 (is the file latin-1 or cp1252?)",
-                             table=table.name, layer="file"))
-        text = data.decode("utf-8", errors="replace")
-        slow = True
     if b"\r" in data:
         first = _line_of_offset(data, data.index(b"\r"))
         returns = data.count(b"\r")
@@ -191,13 +183,16 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
         slow = True
     if b"\x00" in data:
         slow = True
-    if not text.strip():
+    if not data.strip():
         _empty_table(con, table)
         return LoadedTable(table.name, shown, [], 0, False), found + [
             Finding(shown, 1, None, "empty-file", "error", "the file is empty; it needs at least the header row", table=table.name, layer="file")]
+    # The header is parsed from the first line alone; the whole file is decoded only on the slow
+    # path (DuckDB rejects invalid UTF-8 on the fast one, which sends the file there).
+    first_line = data.split(b"\n", 1)[0]
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
+        header = next(csv.reader(io.StringIO(first_line.decode("utf-8", errors="replace"), newline="")))
+    except (csv.Error, StopIteration) as exc:
         _empty_table(con, table)
         return LoadedTable(table.name, shown, [], 0, False), found + [
             Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
@@ -206,6 +201,13 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
     if not data.endswith(b"\n"):
         found.append(Finding(shown, physical_lines, None, "line-ending", "warning", "the last line has no newline at its end", table=table.name, layer="file"))
     if slow or not _fast_load(con, table, file, header, physical_lines):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            found.append(Finding(shown, _line_of_offset(data, exc.start), None, "encoding", "error",
+                                 f"byte {data[exc.start]:#04x} is not valid UTF-8 (is the file latin-1 or cp1252?)",
+                                 table=table.name, layer="file"))
+            text = data.decode("utf-8", errors="replace")
         found += _slow_load(con, table, text, header, shown)
     rows = con.execute(f"SELECT count(*) FROM raw.{quote_ident(table.name)}").fetchall()[0][0]
     return LoadedTable(table.name, shown, header, rows, True), found

@@ -19,11 +19,13 @@ INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 HINT_LIMIT = 200  # "did you mean" hints for at most this many broken references per key
 
 PARTIAL_DATE_MACROS = """
-CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE length(s)
+CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE
+    WHEN NOT regexp_full_match(s, '[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?') THEN false
+    ELSE CASE length(s)
     WHEN 4 THEN s <> '0000'
     WHEN 7 THEN substr(s, 1, 4) <> '0000' AND substr(s, 6, 2) BETWEEN '01' AND '12'
     WHEN 10 THEN substr(s, 1, 4) <> '0000' AND TRY_CAST(s AS DATE) IS NOT NULL
-    ELSE false END;
+    ELSE false END END;
 CREATE OR REPLACE TEMP MACRO pd_first(s) AS CASE
     WHEN NOT pd_valid(s) THEN NULL
     WHEN length(s) = 4 THEN make_date(CAST(s AS INTEGER), 1, 1)
