@@ -116,12 +116,17 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads
     from ihr.validate import validate_package
 
     started = time.perf_counter()
-    report = validate_package(path)
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    report = validate_package(path, con=con)  # leaves the raw tables in `con`
     if not report.valid:
+        con.close()
         raise BuildRefused(report)
     package, _ = load_package(path)
     views_path = package.root / VIEWS_PATH
     if not views_path.is_file():
+        con.close()
         raise PackageUnreadable(f"{views_path}: missing; the views are part of the package")
     out = Path(out_dir)
     parquet_dir = out / "parquet"
@@ -131,11 +136,7 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
 
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
     con.execute(PARTIAL_DATE_MACROS)
-    load_raw_tables(con, package)
     con.execute(f"ATTACH {sql_string(tmp)} AS db (STORAGE_VERSION '{STORAGE_VERSION}')")
     con.execute("USE db")
     rows: dict[str, int] = {}

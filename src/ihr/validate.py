@@ -12,11 +12,12 @@ from ihr.findings import Report
 UNTYPEABLE = {"type", "required", "enum", "pattern", "length", "invalid-date", "minimum", "maximum"}
 
 
-def validate_package(path: str | Path = ".", today: dt.date | None = None) -> Report:
+def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
-    finding in the returned report.
+    finding in the returned report. Given a DuckDB connection, the raw tables stay in its `raw`
+    schema afterwards, so `ihr build` does not read the files a second time.
     """
     import duckdb
 
@@ -30,8 +31,10 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None) -> Re
     report = Report()
     package, found = load_package(path)
     report.extend(found)
-    con = duckdb.connect()
-    con.execute("CREATE SCHEMA raw")
+    own_connection = con is None
+    if own_connection:
+        con = duckdb.connect()
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     loaded: set[str] = set()
     rows: dict[str, int] = {}
     for name, table in package.tables.items():
@@ -48,7 +51,8 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None) -> Re
             excluded.setdefault(f.table, set()).add(f.line)
     report.extend(check_typed(con, package, loaded, excluded))
     report.extend(check_semantics(con, package, loaded, today or dt.date.today()))
-    con.close()
+    if own_connection:
+        con.close()
     report.stats = {
         "package": package.name,
         "version": package.version,
