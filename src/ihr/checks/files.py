@@ -78,13 +78,14 @@ def _select_list(table: TableSpec, header: list[str]) -> str:
     return ", ".join(parts)
 
 
-def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, header: list[str], physical_lines: int) -> bool:
-    """Let DuckDB parse; succeed only when every record is one clean line of exactly the header's width.
+def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, header: list[str], physical_lines: int) -> list[Finding] | None:
+    """Let DuckDB parse; succeed when every record is one line, so line numbers stay exact.
 
     One spare column is declared and padding is on, with empty cells read as '' rather than NULL:
     a short row then shows a NULL in its last real column, a long one a non-NULL spare column.
-    Invalid UTF-8 and bad quoting land in the rejects table. Any of these sends the file to the
-    slow path, which reports them at their exact lines.
+    Invalid UTF-8, bad quoting and rows two or more cells too long land in the rejects table; they,
+    and records spanning several lines, send the file to the slow path (returns None), which
+    reports them at their exact lines.
     """
     width = len(header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width + 1)) + "}"
@@ -94,22 +95,30 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
         con.execute(
             f"""CREATE OR REPLACE TABLE {target} AS
             SELECT row_number() OVER () + 1 AS __line, {_select_list(table, header)[len("__line, "):]},
-                   (c{width} IS NOT NULL OR c{width - 1} IS NULL) AS __ragged
+                   CASE WHEN c{width} IS NOT NULL THEN 'extra-cell' WHEN c{width - 1} IS NULL THEN 'missing-cell' END AS __ragged
             FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
                 delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\x01',
                 store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
                 max_line_size=20000000)"""
         )
         rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
-        records, ragged = con.execute(f"SELECT count(*), count(*) FILTER (WHERE __ragged) FROM {target}").fetchall()[0]
+        records = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {target}")
-        return False
-    if rejected or ragged or records + 1 != physical_lines:
+        return None
+    if rejected or records + 1 != physical_lines:
         con.execute(f"DROP TABLE {target}")
-        return False
+        return None
+    # Every record is one line, so line numbers are exact: short and long rows are reported here
+    # and dropped, as the slow path would, without re-reading the file in Python.
+    ragged = con.execute(f"SELECT __line, __ragged FROM {target} WHERE __ragged IS NOT NULL ORDER BY __line").fetchall()
+    found = [Finding(table.path, line, None, code, "error",
+                     f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
+                     table=table.name, layer="file") for line, code in ragged]
+    if ragged:
+        con.execute(f"DELETE FROM {target} WHERE __ragged IS NOT NULL")
     con.execute(f"ALTER TABLE {target} DROP COLUMN __ragged")
-    return True
+    return found
 
 
 def _slow_load(con: duckdb.DuckDBPyConnection, table: TableSpec, text: str, header: list[str], shown: str) -> list[Finding]:
@@ -200,7 +209,10 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if not data.endswith(b"\n"):
         found.append(Finding(shown, physical_lines, None, "line-ending", "warning", "the last line has no newline at its end", table=table.name, layer="file"))
-    if slow or not _fast_load(con, table, file, header, physical_lines):
+    fast = None if slow else _fast_load(con, table, file, header, physical_lines)
+    if fast is not None:
+        found += fast
+    else:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
