@@ -27,11 +27,15 @@ def render_text(report: Report, limit: int | None = None) -> str:
     left_out = len(findings) - len(shown)
     if left_out > 0:
         out.append(f"… {left_out} more finding(s) not shown; use --max-findings 0 or --format json to see all")
+    out.append(summary_line(report))
+    return "\n".join(out)
+
+
+def summary_line(report: Report) -> str:
     rows = sum((report.stats.get("rows") or {}).values())
     verdict = "valid" if report.valid else "INVALID"
-    out.append(f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
-               f"in {report.stats.get('tables', 0)} tables, {rows} rows")
-    return "\n".join(out)
+    return (f"{verdict}: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
+            f"in {report.stats.get('tables', 0)} tables, {rows} rows")
 
 
 def render_json(report: Report) -> str:
@@ -57,5 +61,5 @@ def render_github(report: Report) -> str:
         column = f"{f.column}: " if f.column else ""
         hint = f" ({f.hint})" if f.hint else ""
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(column + f.message + hint)}")
-    out.append(render_text(Report(stats=report.stats, findings=report.findings), limit=0).splitlines()[-1])
+    out.append(summary_line(report))
     return "\n".join(out)
