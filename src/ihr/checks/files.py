@@ -91,33 +91,40 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width + 1)) + "}"
     path_literal = "'" + str(file).replace("'", "''") + "'"
     target = f"raw.{quote_ident(table.name)}"
+    data_table = f"raw.{quote_ident('__data_' + table.name)}"
+    fields = _select_list(table, header)[len("__line, "):]
+    names = ", ".join(quote_ident(n) for n in table.field_names)
     try:
+        # No row_number() window here: it would halve the read speed. Rows keep file order, so the
+        # physical line is rowid + 2 whenever every record is one line (checked below).
         con.execute(
-            f"""CREATE OR REPLACE TABLE {target} AS
-            SELECT row_number() OVER () + 1 AS __line, {_select_list(table, header)[len("__line, "):]},
+            f"""CREATE OR REPLACE TABLE {data_table} AS
+            SELECT {fields},
                    CASE WHEN c{width} IS NOT NULL THEN 'extra-cell' WHEN c{width - 1} IS NULL THEN 'missing-cell' END AS __ragged
             FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
-                delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\x01',
+                delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\\x01',
                 store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
                 max_line_size=20000000)"""
         )
         rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
-        records = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
+        records = con.execute(f"SELECT count(*) FROM {data_table}").fetchall()[0][0]
     except duckdb.Error:
-        con.execute(f"DROP TABLE IF EXISTS {target}")
+        con.execute(f"DROP TABLE IF EXISTS {data_table}")
         return None
     if rejected or records + 1 != physical_lines:
-        con.execute(f"DROP TABLE {target}")
+        con.execute(f"DROP TABLE {data_table}")
         return None
     # Every record is one line, so line numbers are exact: short and long rows are reported here
     # and dropped, as the slow path would, without re-reading the file in Python.
-    ragged = con.execute(f"SELECT __line, __ragged FROM {target} WHERE __ragged IS NOT NULL ORDER BY __line").fetchall()
+    ragged = con.execute(f"SELECT rowid + 2, __ragged FROM {data_table} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
     found = [Finding(table.path, line, None, code, "error",
                      f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
                      table=table.name, layer="file") for line, code in ragged]
     if ragged:
-        con.execute(f"DELETE FROM {target} WHERE __ragged IS NOT NULL")
-    con.execute(f"ALTER TABLE {target} DROP COLUMN __ragged")
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT rowid + 2 AS __line, {names} FROM {data_table} WHERE __ragged IS NULL")
+        con.execute(f"DROP TABLE {data_table}")
+    else:
+        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT CAST(rowid AS BIGINT) + 2 AS __line, {names} FROM {data_table}")
     return found
 
 
@@ -192,13 +199,14 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
         slow = True
     if b"\x00" in data:
         slow = True
-    if not data.strip():
+    if not data or data.isspace():
         _empty_table(con, table)
         return LoadedTable(table.name, shown, [], 0, False), found + [
             Finding(shown, 1, None, "empty-file", "error", "the file is empty; it needs at least the header row", table=table.name, layer="file")]
     # The header is parsed from the first line alone; the whole file is decoded only on the slow
     # path (DuckDB rejects invalid UTF-8 on the fast one, which sends the file there).
-    first_line = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first_line = data[:end] if end >= 0 else data
     try:
         header = next(csv.reader(io.StringIO(first_line.decode("utf-8", errors="replace"), newline="")))
     except (csv.Error, StopIteration) as exc:
