@@ -83,3 +83,31 @@ def test_validate_of_an_unreadable_package_path_is_a_usage_error(tmp_path):
     os.mkfifo(fifo)
     result = run_cli("validate", str(fifo))
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.exit == 1], ids=lambda c: c.name)
+def test_fast_and_slow_readers_report_the_same_findings(case, tmp_path, monkeypatch):
+    """The DuckDB read computes physical lines arithmetically (blank lines, line breaks inside
+    cells); Python's csv module counts them one by one. Both must agree on every finding."""
+    import ihr.checks.files as files
+    from ihr.validate import validate_package
+
+    package = materialize(case, tmp_path)
+    fast = {f.key() for f in validate_package(package).findings}
+    monkeypatch.setattr(files, "_fast_load", lambda *args, **kwargs: None)
+    slow = {f.key() for f in validate_package(package).findings}
+    assert fast == slow
+
+
+def test_lines_stay_exact_after_blank_lines_and_multi_line_cells(tmp_path):
+    package = materialize(CASES[0], tmp_path)  # any copy of the valid package
+    claims = package / "tables" / "claims.csv"
+    lines = claims.read_text().splitlines()
+    # line 1 header, 2 blank, 3-4 a row whose summary spans two lines, 5 blank, 6 a row, 7 a bad stance
+    row1 = lines[1].replace("Said in a CNN interview", "Said in a CNN\ninterview", 1)  # inside a quoted cell
+    assert row1 != lines[1]
+    text = "\n".join([lines[0], "", row1, "", lines[2], lines[3].replace(",denies,", ",deny,")]) + "\n"
+    claims.write_text(text)
+    result = run_cli("validate", "--format", "json", str(package))
+    found = {(f["line"], f["code"]) for f in json.loads(result.output)["findings"] if f["path"] == "tables/claims.csv"}
+    assert {(2, "blank-row"), (3, "control-character"), (5, "blank-row"), (7, "enum")} <= found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +79,20 @@ def _select_list(table: TableSpec, header: list[str]) -> str:
     return ", ".join(parts)
 
 
-def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, header: list[str], physical_lines: int) -> list[Finding] | None:
+def _blank_lines(data: bytes) -> list[int]:
+    """Physical line numbers of empty lines (DuckDB skips them while reading), by a byte scan."""
+    if b"\n\n" not in data:
+        return []
+    lines, line, last = [], 1, 0
+    for match in re.finditer(rb"\n(?=\n)", data):
+        line += data.count(b"\n", last, match.start() + 1)
+        last = match.start() + 1
+        lines.append(line)
+    return lines
+
+
+def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, header: list[str], physical_lines: int,
+               blanks: list[int]) -> list[Finding] | None:
     """Let DuckDB parse; succeed when every record is one line, so line numbers stay exact.
 
     One spare column is declared and padding is on, with empty cells read as '' rather than NULL:
@@ -94,9 +108,10 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
     data_table = f"raw.{quote_ident('__data_' + table.name)}"
     fields = _select_list(table, header)[len("__line, "):]
     names = ", ".join(quote_ident(n) for n in table.field_names)
-    try:
+    def read(parallel: bool) -> None:
         # No row_number() window here: it would halve the read speed. Rows keep file order, so the
-        # physical line is rowid + 2 whenever every record is one line (checked below).
+        # physical line is computed from rowid below.
+        con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __rejects_scan")  # this file's rejects only
         con.execute(
             f"""CREATE OR REPLACE TABLE {data_table} AS
             SELECT {fields},
@@ -104,27 +119,57 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
             FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
                 delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\\x01',
                 store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
-                max_line_size=20000000)"""
+                max_line_size=20000000, parallel={str(parallel).lower()})"""
         )
+
+    try:
+        try:
+            read(parallel=True)
+        except duckdb.Error:
+            read(parallel=False)  # DuckDB's parallel reader refuses padding with quoted line breaks
         rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
         records = con.execute(f"SELECT count(*) FROM {data_table}").fetchall()[0][0]
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {data_table}")
         return None
-    if rejected or records + 1 != physical_lines:
+    if rejected:
         con.execute(f"DROP TABLE {data_table}")
         return None
-    # Every record is one line, so line numbers are exact: short and long rows are reported here
-    # and dropped, as the slow path would, without re-reading the file in Python.
-    ragged = con.execute(f"SELECT rowid + 2, __ragged FROM {data_table} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
-    found = [Finding(table.path, line, None, code, "error",
+    # Physical lines: record k starts on s_k = k + 2 plus the line breaks inside earlier records'
+    # cells, plus one per skipped blank line above it; blank j lies before record k exactly when
+    # blanks[j] - j <= s_k. Any other mismatch (a line break inside a column we do not keep, a
+    # "blank line" that is really inside a quoted cell) sends the file to the slow path.
+    start_expr = "CAST(rowid AS BIGINT) + 2"
+    multiline = False
+    if records + 1 + len(blanks) != physical_lines:
+        breaks = " + ".join(f"coalesce(length({quote_ident(n)}) - length(replace({quote_ident(n)}, chr(10), '')), 0)"
+                            for n in table.field_names if n in header) or "0"
+        embedded = con.execute(f"SELECT coalesce(sum({breaks}), 0) FROM {data_table}").fetchall()[0][0]
+        if records + 1 + len(blanks) + embedded != physical_lines:
+            con.execute(f"DROP TABLE {data_table}")
+            return None
+        multiline = True
+        con.execute(f"""CREATE OR REPLACE TABLE {data_table} AS
+            SELECT *, CAST(rowid AS BIGINT) + 2 + CAST(coalesce(sum({breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS __start
+            FROM {data_table} ORDER BY rowid""")
+        start_expr = "__start"
+    line_expr = start_expr
+    if blanks:
+        thresholds = ", ".join(str(b - j) for j, b in enumerate(blanks))
+        line_expr += f" + (SELECT count(*) FROM (SELECT unnest([{thresholds}]) AS t) WHERE t <= {start_expr})"
+    line_expr = f"CAST({line_expr} AS BIGINT)"
+    # Line numbers are exact now: short and long rows are reported here and dropped, as the slow
+    # path would, without re-reading the file in Python.
+    ragged = con.execute(f"SELECT {line_expr}, __ragged FROM {data_table} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
+    found = [Finding(table.path, line, None, "blank-row", "error", "the row is empty", table=table.name, layer="file")
+             for line in blanks] + [Finding(table.path, line, None, code, "error",
                      f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
                      table=table.name, layer="file") for line, code in ragged]
-    if ragged:
-        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT rowid + 2 AS __line, {names} FROM {data_table} WHERE __ragged IS NULL")
+    if ragged or blanks or multiline:  # materialise, so the line arithmetic runs once
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {line_expr} AS __line, {names} FROM {data_table} WHERE __ragged IS NULL")
         con.execute(f"DROP TABLE {data_table}")
     else:
-        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT CAST(rowid AS BIGINT) + 2 AS __line, {names} FROM {data_table}")
+        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line, {names} FROM {data_table}")
     return found
 
 
@@ -188,8 +233,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
     slow = False
     if data.startswith(BOM):
         found.append(Finding(shown, 1, None, "bom", "error", "the file starts with a byte-order mark; save as UTF-8 without BOM", table=table.name, layer="file"))
-        data = data[len(BOM):]
-        slow = True
+        data = data[len(BOM):]  # DuckDB skips a UTF-8 BOM itself, so the fast path still applies
     if b"\r" in data:
         first = _line_of_offset(data, data.index(b"\r"))
         returns = data.count(b"\r")
@@ -217,7 +261,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
     physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if not data.endswith(b"\n"):
         found.append(Finding(shown, physical_lines, None, "line-ending", "warning", "the last line has no newline at its end", table=table.name, layer="file"))
-    fast = None if slow else _fast_load(con, table, file, header, physical_lines)
+    fast = None if slow else _fast_load(con, table, file, header, physical_lines, _blank_lines(data))
     if fast is not None:
         found += fast
     else:
