@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ihr.checks.files import quote_ident
-from ihr.checks.rows import PARTIAL_DATE_MACROS, sql_string
+from ihr.checks.rows import sql_string
 from ihr.findings import PackageUnreadable, Report
 from ihr.package import FieldSpec, PackageSpec, TableSpec
 
@@ -136,7 +136,6 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
 
-    con.execute(PARTIAL_DATE_MACROS)
     con.execute(f"ATTACH {sql_string(tmp)} AS db (STORAGE_VERSION '{STORAGE_VERSION}')")
     con.execute("USE db")
     rows: dict[str, int] = {}

@@ -104,9 +104,8 @@ def load(table: str, root: str | Path = ".", out_dir: str | Path | None = None):
     import duckdb
 
     from ihr.checks.descriptor import load_package
-    from ihr.checks.files import load_table, quote_ident
-    from ihr.checks.rows import typed_expression
-    from ihr.checks.typed import schema_for
+    from ihr.checks.files import load_table
+    from ihr.checks.typed import schema_for, typed_frame
 
     package, _ = load_package(root)
     if table not in package.tables:
@@ -115,7 +114,6 @@ def load(table: str, root: str | Path = ".", out_dir: str | Path | None = None):
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw")
     load_table(con, package.root, spec)
-    exprs = ", ".join(typed_expression(f) for f in spec.fields)
-    frame = con.sql(f"SELECT {exprs} FROM raw.{quote_ident(table)} ORDER BY __line").pl()
+    frame = typed_frame(con, spec, excluded_lines=set()).drop("__line")
     con.close()
     return schema_for(spec).validate(frame)

@@ -63,12 +63,6 @@ def _source_findable() -> "pl.Expr":
     return pl.col("url").is_not_null() | (pl.col("publisher").is_not_null() & pl.col("published_date").is_not_null())
 
 
-def _not_own_parent() -> "pl.Expr":
-    import polars as pl
-
-    return pl.col("parent_id").is_null() | (pl.col("parent_id") != pl.col("actor_id"))
-
-
 ROW_RULES: list[RowRule] = [
     RowRule("claims", "amount-incomplete", "amount",
             "amount, currency, amount_period and amount_qualifier go together: fill all four or none", _amount_complete,
@@ -78,7 +72,6 @@ ROW_RULES: list[RowRule] = [
     RowRule("sources", "unfindable-source", "url",
             "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
             ("url", "publisher", "published_date")),
-    RowRule("actors", "cycle", "parent_id", "an actor cannot be its own parent", _not_own_parent, ("actor_id", "parent_id")),
 ]
 
 
