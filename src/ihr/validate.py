@@ -7,9 +7,34 @@ import time
 from pathlib import Path
 
 from ihr.findings import Report
+from ihr.package import PackageSpec, TableSpec
 
 # Raw-text codes that make a row unfit for typing; such rows are kept out of the Pandera layer.
 UNTYPEABLE = {"type", "required", "enum", "pattern", "length", "invalid-date", "minimum", "maximum"}
+
+
+def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]:
+    """The fields a check still reads once the file is loaded: keys, constrained columns (the
+    semantic rules only use those) and the columns the Pandera row rules name.
+
+    Every other field is free text, fully checked during the read; it stays out of raw.<table>,
+    so a rule that used it by mistake fails loudly on every package instead of seeing NULLs."""
+    from ihr.checks.typed import ROW_RULES
+
+    needed = set(table.primary_key)
+    for fk in table.foreign_keys:
+        needed.update(fk.fields)
+    for other in package.tables.values():
+        for fk in other.foreign_keys:
+            if fk.resource == table.name:
+                needed.update(fk.reference_fields)
+    for f in table.fields:
+        if f.unique or f.enum is not None or f.pattern or f.partial_date or f.type != "string":
+            needed.add(f.name)
+    for r in ROW_RULES:
+        if r.table == table.name:
+            needed.update(r.needs)
+    return needed
 
 
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None) -> Report:
@@ -17,13 +42,14 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
     finding in the returned report. Given a DuckDB connection, the raw tables stay in its `raw`
-    schema afterwards, so `ihr build` does not read the files a second time.
+    schema afterwards with every field, so `ihr build` does not read the files a second time;
+    without one, free-text fields are checked during the read and not kept (memory).
     """
     import duckdb
 
     from ihr.checks.descriptor import load_package
-    from ihr.checks.files import load_table
-    from ihr.checks.rows import check_rows_and_keys
+    from ihr.checks.files import ScanAhead, load_table
+    from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys, row_flag_condition
     from ihr.checks.semantic import check_semantics
     from ihr.checks.typed import check_typed
 
@@ -35,10 +61,14 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     if own_connection:
         con = duckdb.connect()
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(PARTIAL_DATE_MACROS)
     loaded: set[str] = set()
     rows: dict[str, int] = {}
+    scans = ScanAhead([package.root / t.path for t in package.tables.values()])
     for name, table in package.tables.items():
-        result, found = load_table(con, package.root, table)
+        keep = None if not own_connection else fields_needed_after_read(package, table)
+        result, found = load_table(con, package.root, table, keep=keep, scans=scans,
+                                   flag_for=lambda control, non_ascii, t=table: row_flag_condition(t, control, non_ascii))
         report.extend(found)
         if result.loaded:
             loaded.add(name)

@@ -1,18 +1,28 @@
 """File layer: bytes, encoding, line ends, header and row widths; then load the rows as raw text.
 
-Each table lands in DuckDB as `raw."<table>"`: one VARCHAR column per schema field (empty cells as
-NULL, absent columns as all-NULL) plus `__line`, the physical line the record starts on (header = 1).
-The fast path lets DuckDB read the file; the slow path (Python's csv module) is only taken when the
-file has something to report or records that span lines, so that every line number stays exact.
+Each table lands in DuckDB as `raw."<table>"`: one VARCHAR column per kept schema field (empty
+cells as NULL, absent columns as all-NULL) plus `__line`, the physical line the record starts on
+(header = 1). The fast path lets DuckDB read the file while a second thread scans its bytes (line
+count, carriage returns, NUL); the slow path (Python's csv module) is only taken when the file has
+something DuckDB cannot read with exact line numbers.
+
+Given a row condition (`flag`), the read also evaluates it on every row in the same pass and keeps
+the flagged rows, with all their cells, in `raw."__flagged_<table>"`: the cell and text checks then
+run on those few rows instead of scanning the table again. Fields left out of `keep` are not stored
+in `raw."<table>"` at all (free text nobody joins on), which is most of the memory of a large package.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -21,6 +31,8 @@ from ihr.package import TableSpec
 
 BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+CHUNK = 1 << 22
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 csv.field_size_limit(2**31 - 1)
 
 
@@ -33,8 +45,102 @@ class LoadedTable:
     loaded: bool
 
 
+@dataclass
+class ByteFacts:
+    """What one pass over a file's bytes finds; computed while DuckDB parses the same file."""
+
+    lines: int = 0  # line feeds
+    ends_with_newline: bool = True
+    carriage_returns: int = 0
+    first_cr_line: int | None = None
+    lone_cr: bool = False  # a carriage return not followed by a line feed
+    nul: bool = False
+    control: bool = False  # a control byte other than tab, line feed and carriage return
+    non_ascii: bool = False
+    error: OSError | None = None
+
+    @property
+    def physical_lines(self) -> int:
+        return self.lines + (0 if self.ends_with_newline else 1)
+
+
 def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def flagged_table(name: str) -> str:
+    """The table holding the flagged rows of `name`, with every field."""
+    return f"raw.{quote_ident('__flagged_' + name)}"
+
+
+def scan_bytes(file: Path) -> ByteFacts:
+    """Count line feeds and find carriage returns and NUL bytes in fixed-size chunks (low memory)."""
+    facts = ByteFacts()
+    buffer = bytearray(CHUNK)
+    previous_last = b""
+    try:
+        if not file.is_file():  # a directory, a pipe: never block on it
+            raise OSError(f"not a regular file: {file}")
+        with open(file, "rb", buffering=0) as fh:
+            while True:
+                size = fh.readinto(buffer)
+                if not size:
+                    break
+                chunk = buffer if size == CHUNK else bytes(buffer[:size])
+                returns = chunk.count(b"\r")
+                if returns:
+                    if facts.first_cr_line is None:
+                        facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, chunk.index(b"\r")) + 1
+                    facts.carriage_returns += returns
+                    pairs = chunk.count(b"\r\n")
+                    ends_open = chunk[-1:] == b"\r"  # may pair with the next chunk's first byte
+                    facts.lone_cr = facts.lone_cr or returns - pairs - (1 if ends_open else 0) > 0
+                    if ends_open:
+                        facts.lone_cr = facts.lone_cr or _next_byte(fh) != b"\n"
+                if previous_last == b"\r" and chunk[:1] != b"\n":
+                    facts.lone_cr = True
+                if not facts.nul and b"\x00" in chunk:
+                    facts.nul = True
+                if not facts.control and len(chunk.translate(None, CONTROL_BYTES)) != size:
+                    facts.control = True
+                if not facts.non_ascii and not chunk.isascii():
+                    facts.non_ascii = True
+                facts.lines += chunk.count(b"\n")
+                previous_last = chunk[-1:]
+        facts.ends_with_newline = previous_last in (b"", b"\n")
+    except OSError as exc:
+        facts.error = exc
+    return facts
+
+
+class ScanAhead:
+    """Scan the files' bytes in a background thread, in the order they will be loaded, so each
+    scan overlaps DuckDB reading the previous file (DuckDB releases the GIL)."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self._facts: dict[Path, ByteFacts] = {}
+        self._ready = {f: threading.Event() for f in files}
+        self._thread = threading.Thread(target=self._run, args=(files,), daemon=True)
+        self._thread.start()
+
+    def _run(self, files: list[Path]) -> None:
+        for f in files:
+            self._facts[f] = scan_bytes(f)
+            self._ready[f].set()
+
+    def facts(self, file: Path) -> ByteFacts:
+        if file not in self._ready:
+            return scan_bytes(file)
+        self._ready[file].wait()
+        return self._facts[file]
+
+
+def _next_byte(fh) -> bytes:
+    """Peek at the next byte of an unbuffered file without consuming it."""
+    here = fh.tell()
+    byte = fh.read(1)
+    fh.seek(here)
+    return byte
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -62,21 +168,10 @@ def _header_findings(table: TableSpec, header: list[str], shown: str) -> list[Fi
     return found
 
 
-def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec) -> None:
-    cols = ", ".join(f"{quote_ident(f)} VARCHAR" for f in table.field_names)
-    con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT, {cols})')
-
-
-def _select_list(table: TableSpec, header: list[str]) -> str:
-    """Schema fields in schema order from the file's columns; absent ones as NULL."""
-    parts = ["__line"]
-    for name in table.field_names:
-        if name in header:
-            idx = header.index(name)
-            parts.append(f"NULLIF(c{idx}, '') AS {quote_ident(name)}")
-        else:
-            parts.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(name)}")
-    return ", ".join(parts)
+def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec, keep: set[str] | None = None) -> None:
+    kept = [f for f in table.field_names if keep is None or f in keep]
+    cols = "".join(f", {quote_ident(f)} VARCHAR" for f in kept)
+    con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT{cols})')
 
 
 def _blank_lines(data: bytes) -> list[int]:
@@ -91,36 +186,99 @@ def _blank_lines(data: bytes) -> list[int]:
     return lines
 
 
-def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, header: list[str], physical_lines: int,
-               blanks: list[int]) -> list[Finding] | None:
-    """Let DuckDB parse; succeed when every record is one line, so line numbers stay exact.
+@dataclass
+class _Layout:
+    """How a table's fields are stored in the intermediate `__data_<table>` table."""
+
+    table: TableSpec
+    header: list[str]
+    keep: set[str] | None
+    flag_for: "Callable[[bool, bool], str | None] | None"  # (control, non_ascii) -> row condition
+    control: bool = True
+    non_ascii: bool = True
+
+    @property
+    def flag(self) -> str | None:
+        return None if self.flag_for is None else self.flag_for(self.control, self.non_ascii)
+
+    def kept(self, name: str) -> bool:
+        return self.keep is None or name in self.keep
+
+    def stored(self, name: str) -> str:
+        """The column that holds `name` in the data table (dropped fields only on flagged rows)."""
+        return quote_ident(name if self.kept(name) else "__t_" + name)
+
+    def fields(self, source: str) -> str:
+        """Schema fields in schema order from the source's c<i> columns; absent ones as NULL."""
+        parts = []
+        for name in self.table.field_names:
+            if name in self.header:
+                parts.append(f"NULLIF({source}c{self.header.index(name)}, '') AS {quote_ident(name)}")
+            else:
+                parts.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(name)}")
+        return ", ".join(parts)
+
+    def outer(self) -> str:
+        """Kept fields as they are, the others only where the row is flagged; plus the flag."""
+        if self.flag is None:
+            return ", ".join(quote_ident(n) for n in self.table.field_names) + ", __ragged"
+        parts = [quote_ident(n) if self.kept(n) else f"CASE WHEN __flag THEN {quote_ident(n)} END AS {self.stored(n)}"
+                 for n in self.table.field_names]
+        return ", ".join(parts) + ", __ragged, __flag"
+
+    def wrap(self, inner: str, extra: str = "") -> str:
+        """Select the stored columns from `inner`, evaluating the flag once per row."""
+        if self.flag is None:
+            return f"SELECT {extra}{self.outer()} FROM ({inner})"
+        return f"SELECT {extra}{self.outer()} FROM (SELECT *, coalesce({self.flag}, true) AS __flag FROM ({inner}))"
+
+    def kept_names(self) -> str:
+        return "".join(", " + quote_ident(n) for n in self.table.field_names if self.kept(n))
+
+    def all_stored(self) -> str:
+        return "".join(f", {self.stored(n)} AS {quote_ident(n)}" for n in self.table.field_names)
+
+
+def _finish(con: duckdb.DuckDBPyConnection, layout: _Layout, data_table: str, line_expr: str, materialize: bool) -> None:
+    """Create raw.<table> (kept fields) and, with a flag, the flagged rows with all fields."""
+    target = f"raw.{quote_ident(layout.table.name)}"
+    if layout.flag is not None:
+        con.execute(f"CREATE OR REPLACE TABLE {flagged_table(layout.table.name)} AS SELECT {line_expr} AS __line{layout.all_stored()} "
+                    f"FROM {data_table} WHERE __flag AND __ragged IS NULL ORDER BY __line")
+    if materialize:  # the line arithmetic runs once, and short or long rows go
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {line_expr} AS __line{layout.kept_names()} "
+                    f"FROM {data_table} WHERE __ragged IS NULL")
+        con.execute(f"DROP TABLE {data_table}")
+    else:
+        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line{layout.kept_names()} FROM {data_table}")
+
+
+def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, facts_of: "callable",
+               read_from: Path | None = None) -> list[Finding] | None:
+    """Let DuckDB parse; succeed when every record's physical line is known exactly.
 
     One spare column is declared and padding is on, with empty cells read as '' rather than NULL:
     a short row then shows a NULL in its last real column, a long one a non-NULL spare column.
     Invalid UTF-8, bad quoting and rows two or more cells too long land in the rejects table; they,
-    and records spanning several lines, send the file to the slow path (returns None), which
-    reports them at their exact lines.
+    and line counts that do not add up, send the file to the slow path (returns None), which
+    reports them at their exact lines. `facts_of()` waits for the byte scan running alongside.
     """
+    table, header = layout.table, layout.header
     width = len(header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width + 1)) + "}"
-    path_literal = "'" + str(file).replace("'", "''") + "'"
-    target = f"raw.{quote_ident(table.name)}"
+    path_literal = "'" + str(read_from or file).replace("'", "''") + "'"
     data_table = f"raw.{quote_ident('__data_' + table.name)}"
-    fields = _select_list(table, header)[len("__line, "):]
-    names = ", ".join(quote_ident(n) for n in table.field_names)
+
     def read(parallel: bool) -> None:
         # No row_number() window here: it would halve the read speed. Rows keep file order, so the
         # physical line is computed from rowid below.
         con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __rejects_scan")  # this file's rejects only
-        con.execute(
-            f"""CREATE OR REPLACE TABLE {data_table} AS
-            SELECT {fields},
-                   CASE WHEN c{width} IS NOT NULL THEN 'extra-cell' WHEN c{width - 1} IS NULL THEN 'missing-cell' END AS __ragged
-            FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
-                delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\\x01',
-                store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
-                max_line_size=20000000, parallel={str(parallel).lower()})"""
-        )
+        inner = (f"SELECT {layout.fields('')}, CASE WHEN c{width} IS NOT NULL THEN 'extra-cell' WHEN c{width - 1} IS NULL THEN 'missing-cell' END AS __ragged "
+                 f"""FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
+                    delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\\x01',
+                    store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
+                    parallel={str(parallel).lower()})""")
+        con.execute(f"CREATE OR REPLACE TABLE {data_table} AS {layout.wrap(inner)}")
 
     try:
         try:
@@ -132,22 +290,31 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {data_table}")
         return None
-    if rejected:
+    facts = facts_of()
+    if rejected or facts is None or facts.error or facts.lone_cr or facts.nul:
         con.execute(f"DROP TABLE {data_table}")
         return None
     # Physical lines: record k starts on s_k = k + 2 plus the line breaks inside earlier records'
     # cells, plus one per skipped blank line above it; blank j lies before record k exactly when
-    # blanks[j] - j <= s_k. Any other mismatch (a line break inside a column we do not keep, a
-    # "blank line" that is really inside a quoted cell) sends the file to the slow path.
+    # blanks[j] - j <= s_k. Any other mismatch (a "blank line" that is really inside a quoted
+    # cell, say) sends the file to the slow path.
     start_expr = "CAST(rowid AS BIGINT) + 2"
     multiline = False
-    if records + 1 + len(blanks) != physical_lines:
-        breaks = " + ".join(f"coalesce(length({quote_ident(n)}) - length(replace({quote_ident(n)}, chr(10), '')), 0)"
+    blanks: list[int] = []
+    if records + 1 != facts.physical_lines:
+        blanks = _blank_lines(file.read_bytes())
+    if records + 1 + len(blanks) != facts.physical_lines:
+        breaks = " + ".join(f"coalesce(length({layout.stored(n)}) - length(replace({layout.stored(n)}, chr(10), '')), 0)"
                             for n in table.field_names if n in header) or "0"
         embedded = con.execute(f"SELECT coalesce(sum({breaks}), 0) FROM {data_table}").fetchall()[0][0]
-        if records + 1 + len(blanks) + embedded != physical_lines:
+        if records + 1 + len(blanks) + embedded != facts.physical_lines:
             con.execute(f"DROP TABLE {data_table}")
             return None
+        if layout.flag_for is not None and not layout.control:
+            # Line breaks inside cells: read again, flagging control characters this time.
+            con.execute(f"DROP TABLE {data_table}")
+            layout.control = True
+            return _fast_load(con, layout, file, facts_of, read_from)
         multiline = True
         con.execute(f"""CREATE OR REPLACE TABLE {data_table} AS
             SELECT *, CAST(rowid AS BIGINT) + 2 + CAST(coalesce(sum({breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS __start
@@ -165,18 +332,15 @@ def _fast_load(con: duckdb.DuckDBPyConnection, table: TableSpec, file: Path, hea
              for line in blanks] + [Finding(table.path, line, None, code, "error",
                      f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
                      table=table.name, layer="file") for line, code in ragged]
-    if ragged or blanks or multiline:  # materialise, so the line arithmetic runs once
-        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {line_expr} AS __line, {names} FROM {data_table} WHERE __ragged IS NULL")
-        con.execute(f"DROP TABLE {data_table}")
-    else:
-        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line, {names} FROM {data_table}")
+    _finish(con, layout, data_table, line_expr, materialize=bool(ragged or blanks or multiline))
     return found
 
 
-def _slow_load(con: duckdb.DuckDBPyConnection, table: TableSpec, text: str, header: list[str], shown: str) -> list[Finding]:
+def _slow_load(con: duckdb.DuckDBPyConnection, layout: _Layout, text: str, shown: str) -> list[Finding]:
     """Parse with Python's csv module, tracking the physical line of every record."""
     import pyarrow as pa
 
+    table, header = layout.table, layout.header
     found: list[Finding] = []
     width = len(header)
     columns: list[list[str | None]] = [[] for _ in range(width)]
@@ -204,67 +368,131 @@ def _slow_load(con: duckdb.DuckDBPyConnection, table: TableSpec, text: str, head
                              f"cannot parse from here on ({exc}); an unterminated quote is the usual cause",
                              table=table.name, layer="file"))
     arrow = pa.table({"__line": pa.array(lines, pa.int64()), **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
+    data_table = f"raw.{quote_ident('__data_' + table.name)}"
     con.register("__arrow", arrow)
-    con.execute(f"CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} AS SELECT {_select_list(table, header)} FROM __arrow")
+    inner = f"SELECT __line, {layout.fields('')}, CAST(NULL AS VARCHAR) AS __ragged FROM __arrow"
+    con.execute(f"CREATE OR REPLACE TABLE {data_table} AS {layout.wrap(inner, extra='__line, ')}")
     con.unregister("__arrow")
+    _finish(con, layout, data_table, "__line", materialize=True)
     return found
 
 
-def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> tuple[LoadedTable, list[Finding]]:
-    """Check one CSV file and load its rows into `raw.<table>`; never raises on bad content."""
+def _read_header(file: Path) -> tuple[bytes, int]:
+    """The first line's bytes (without the line feed) and the file size, reading no more than needed."""
+    size = file.stat().st_size
+    with open(file, "rb") as fh:
+        head = fh.read(65536)
+        while b"\n" not in head and len(head) < size:
+            more = fh.read(1 << 20)
+            if not more:
+                break
+            head += more
+    return head, size
+
+
+def _normalized_copy(file: Path) -> Path:
+    """A temporary copy with CRLF turned into LF (line numbers unchanged), for DuckDB to read."""
+    fd, name = tempfile.mkstemp(suffix=".csv", prefix="ihr-lf-")
+    with os.fdopen(fd, "wb") as out, open(file, "rb") as fh:
+        carry = b""
+        while chunk := fh.read(CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            out.write(chunk[: len(chunk) - len(carry)].replace(b"\r\n", b"\n"))
+        out.write(carry)
+    return Path(name)
+
+
+def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
+               flag_for: Callable[[bool, bool], str | None] | None = None, keep: set[str] | None = None,
+               scans: ScanAhead | None = None) -> tuple[LoadedTable, list[Finding]]:
+    """Check one CSV file and load its rows into `raw.<table>`; never raises on bad content.
+
+    `flag_for(control, non_ascii)`: the SQL condition, true for a row that may hold a finding (see
+    module docstring), given what the file's bytes contain. `keep`: the fields to store in
+    raw.<table>; None keeps all. `scans`: byte scans running ahead of the reads.
+    """
     shown = table.path
     file = root / table.path
     found: list[Finding] = []
     try:
-        data = file.read_bytes()
+        head, size = _read_header(file)
     except FileNotFoundError:
-        _empty_table(con, table)
+        _empty_table(con, table, keep)
         return LoadedTable(table.name, shown, [], 0, False), [
             Finding(shown, None, None, "missing-file", "error", "the file does not exist", table=table.name, layer="file")]
     except OSError as exc:
-        _empty_table(con, table)
+        _empty_table(con, table, keep)
         return LoadedTable(table.name, shown, [], 0, False), [
             Finding(shown, None, None, "missing-file", "error", f"cannot read: {exc.strerror}", table=table.name, layer="file")]
-    sample = data[:4096]
-    if data.startswith(UTF16_BOMS) or (sample and sample.count(b"\x00") > len(sample) // 4):
-        _empty_table(con, table)
+    sample = head[:4096]
+    if head.startswith(UTF16_BOMS) or (sample and sample.count(b"\x00") > len(sample) // 4):
+        _empty_table(con, table, keep)
         return LoadedTable(table.name, shown, [], 0, False), [
             Finding(shown, 1, None, "encoding", "error", "the file is UTF-16 (or another wide encoding); save it as UTF-8", table=table.name, layer="file")]
-    slow = False
-    if data.startswith(BOM):
+    if head.startswith(BOM):
         found.append(Finding(shown, 1, None, "bom", "error", "the file starts with a byte-order mark; save as UTF-8 without BOM", table=table.name, layer="file"))
-        data = data[len(BOM):]  # DuckDB skips a UTF-8 BOM itself, so the fast path still applies
-    if b"\r" in data:
-        first = _line_of_offset(data, data.index(b"\r"))
-        returns = data.count(b"\r")
-        found.append(Finding(shown, first, None, "line-ending", "error",
-                             f"{returns} carriage return(s), the first on this line; use LF line ends only",
-                             table=table.name, layer="file"))
-        slow = True
-    if b"\x00" in data:
-        slow = True
-    if not data or data.isspace():
-        _empty_table(con, table)
+        head = head[len(BOM):]  # DuckDB skips a UTF-8 BOM itself, so the fast path still applies
+    if not head or (len(head) + (3 if found else 0) >= size and head.isspace()):
+        if b"\r" in head:
+            returns = head.count(b"\r")
+            found.append(Finding(shown, _line_of_offset(head, head.index(b"\r")), None, "line-ending", "error",
+                                 f"{returns} carriage return(s), the first on this line; use LF line ends only",
+                                 table=table.name, layer="file"))
+        _empty_table(con, table, keep)
         return LoadedTable(table.name, shown, [], 0, False), found + [
             Finding(shown, 1, None, "empty-file", "error", "the file is empty; it needs at least the header row", table=table.name, layer="file")]
     # The header is parsed from the first line alone; the whole file is decoded only on the slow
     # path (DuckDB rejects invalid UTF-8 on the fast one, which sends the file there).
-    end = data.find(b"\n")
-    first_line = data[:end] if end >= 0 else data
+    end = head.find(b"\n")
+    first_line = head[:end] if end >= 0 else head
     try:
         header = next(csv.reader(io.StringIO(first_line.decode("utf-8", errors="replace"), newline="")))
     except (csv.Error, StopIteration) as exc:
-        _empty_table(con, table)
+        _empty_table(con, table, keep)
         return LoadedTable(table.name, shown, [], 0, False), found + [
             Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
     found += _header_findings(table, header, shown)
-    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if not data.endswith(b"\n"):
-        found.append(Finding(shown, physical_lines, None, "line-ending", "warning", "the last line has no newline at its end", table=table.name, layer="file"))
-    fast = None if slow else _fast_load(con, table, file, header, physical_lines, _blank_lines(data))
+    layout = _Layout(table, header, keep, flag_for)
+    if flag_for is not None:  # the row condition depends on the bytes: scan first (or ahead)
+        known = scans.facts(file) if scans is not None else scan_bytes(file)
+        layout.control = known.control or known.carriage_returns > 0 or known.nul or known.error is not None
+        layout.non_ascii = known.non_ascii or known.error is not None
+
+        def facts_of() -> ByteFacts | None:
+            return known
+    else:  # nothing depends on the scan: let it run alongside the read
+        facts_box: list[ByteFacts] = []
+        scanner = threading.Thread(target=lambda: facts_box.append(scan_bytes(file)), daemon=True)
+        scanner.start()
+
+        def facts_of() -> ByteFacts | None:
+            scanner.join()
+            return facts_box[0] if facts_box else None
+
+    fast = _fast_load(con, layout, file, facts_of)
+    facts = facts_of()
+    if facts is None or facts.error:
+        facts = scan_bytes(file)
+    if facts.carriage_returns:
+        found.append(Finding(shown, facts.first_cr_line, None, "line-ending", "error",
+                             f"{facts.carriage_returns} carriage return(s), the first on this line; use LF line ends only",
+                             table=table.name, layer="file"))
+        if fast is None and not facts.lone_cr and not facts.nul:  # CRLF on some lines: read an LF copy
+            copy = _normalized_copy(file)
+            try:
+                fast = _fast_load(con, layout, file, lambda: facts, read_from=copy)
+            finally:
+                copy.unlink(missing_ok=True)
+    if not facts.ends_with_newline:
+        found.append(Finding(shown, facts.physical_lines, None, "line-ending", "warning", "the last line has no newline at its end", table=table.name, layer="file"))
     if fast is not None:
         found += fast
     else:
+        layout.control = layout.non_ascii = True
+        data = file.read_bytes()
+        if data.startswith(BOM):
+            data = data[len(BOM):]
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -272,6 +500,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec) -> 
                                  f"byte {data[exc.start]:#04x} is not valid UTF-8 (is the file latin-1 or cp1252?)",
                                  table=table.name, layer="file"))
             text = data.decode("utf-8", errors="replace")
-        found += _slow_load(con, table, text, header, shown)
+        del data
+        found += _slow_load(con, layout, text, shown)
     rows = con.execute(f"SELECT count(*) FROM raw.{quote_ident(table.name)}").fetchall()[0][0]
     return LoadedTable(table.name, shown, header, rows, True), found

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ihr.checks.files import quote_ident
+from ihr.checks.files import flagged_table, quote_ident
+from ihr.checks.text import pattern_implies_clean, suspect_sql, values_are_clean
 from ihr.findings import Finding
 from ihr.package import FieldSpec, PackageSpec, TableSpec
 
@@ -113,12 +114,34 @@ def typed_expression(field: FieldSpec) -> str:
     return col
 
 
+def needs_text_prefilter(field: FieldSpec) -> bool:
+    """False when the field's enum or pattern admits clean text only: a dirty cell there fails
+    that check and is flagged by it already."""
+    if field.type != "string":
+        return False
+    if field.enum is not None and values_are_clean(field.enum):
+        return False
+    return not (field.pattern and pattern_implies_clean(field.pattern))
+
+
+def row_flag_condition(table: TableSpec, control: bool = True, non_ascii: bool = True) -> str | None:
+    """SQL true for a row where any cell check or text check could fail.
+
+    The read evaluates it on every row in the same pass as the parse; the exact checks then run on
+    the flagged rows alone (`_cell_findings`, the text-hygiene rule). `control` and `non_ascii`
+    say whether the file's bytes hold control characters or non-ASCII text at all."""
+    conditions = [c.condition for f in table.fields for c in cell_checks(f)]
+    conditions += [suspect_sql(quote_ident(f.name), control, non_ascii) for f in table.fields if needs_text_prefilter(f)]
+    return " OR ".join(f"({c})" for c in conditions) if conditions else None
+
+
 def _cell_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Finding]:
     checks = [c for f in table.fields for c in cell_checks(f)]
     if not checks:
         return []
+    source = flagged_table(table.name)
     parts = [
-        f"SELECT __line, {i} AS check_no, CAST({quote_ident(c.column)} AS VARCHAR) AS value FROM raw.{quote_ident(table.name)} WHERE {c.condition}"
+        f"SELECT __line, {i} AS check_no, CAST({quote_ident(c.column)} AS VARCHAR) AS value FROM {source} WHERE {c.condition}"
         for i, c in enumerate(checks)
     ]
     rows = con.execute(" UNION ALL ".join(parts)).fetchall()
@@ -141,18 +164,24 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
+def _duplicates(con: duckdb.DuckDBPyConnection, table: TableSpec, columns: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(line, first line, value) of every repeat of a key: a hash aggregate finds the repeated
+    values, and only their rows are fetched again."""
+    key = ", ".join(quote_ident(k) for k in columns)
+    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in columns)
+    source = f"raw.{quote_ident(table.name)}"
+    match = " AND ".join(f"t.{quote_ident(k)} = d.{quote_ident(k)}" for k in columns)
+    return con.execute(
+        f"""WITH d AS (SELECT {key}, min(__line) AS first_line FROM {source} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1)
+            SELECT t.__line, d.first_line, concat_ws(', ', {', '.join('t.' + quote_ident(k) for k in columns)})
+            FROM {source} t JOIN d ON {match} WHERE t.__line <> d.first_line ORDER BY t.__line"""
+    ).fetchall()
+
+
 def _primary_key_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Finding]:
     if not table.primary_key:
         return []
-    key = ", ".join(quote_ident(k) for k in table.primary_key)
-    not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in table.primary_key)
-    rows = con.execute(
-        f"""SELECT __line, first_line, concat_ws(', ', {key}) FROM (
-                SELECT __line, {key}, count(*) OVER w AS n, min(__line) OVER w AS first_line
-                FROM raw.{quote_ident(table.name)} WHERE {not_null}
-                WINDOW w AS (PARTITION BY {key}))
-            WHERE n > 1 AND __line <> first_line"""
-    ).fetchall()
+    rows = _duplicates(con, table, table.primary_key)
     column = table.primary_key[0] if len(table.primary_key) == 1 else ",".join(table.primary_key)
     return [
         Finding(table.path, line, column, "primary-key", "error",
@@ -166,15 +195,8 @@ def _unique_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[F
     for field in table.fields:
         if not field.unique or (field.name,) == table.primary_key:
             continue
-        col = quote_ident(field.name)
-        rows = con.execute(
-            f"""SELECT __line, first_line, {col} FROM (
-                    SELECT __line, {col}, count(*) OVER w AS n, min(__line) OVER w AS first_line
-                    FROM raw.{quote_ident(table.name)} WHERE {col} IS NOT NULL WINDOW w AS (PARTITION BY {col}))
-                WHERE n > 1 AND __line <> first_line"""
-        ).fetchall()
         found += [Finding(table.path, line, field.name, "unique", "error", f"{_show(v)} is already used on line {first}",
-                          value=v, table=table.name, layer="rows") for line, first, v in rows]
+                          value=v, table=table.name, layer="rows") for line, first, v in _duplicates(con, table, (field.name,))]
     return found
 
 
@@ -225,7 +247,6 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
 
 def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str]) -> list[Finding]:
     """Run every generated constraint and key check over the loaded raw tables."""
-    con.execute(PARTIAL_DATE_MACROS)
     found: list[Finding] = []
     for name, table in package.tables.items():
         if name not in loaded:

@@ -7,19 +7,16 @@ Each rule is a small registered function whose docstring says why it exists; the
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import duckdb
 
-from ihr.checks.files import quote_ident
+from ihr.checks.files import flagged_table, quote_ident
+from ihr.checks.text import text_problems
 from ihr.findings import Finding, Severity
 from ihr.package import PackageSpec, TableSpec
 
-CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
-FORMULA_START = r"^[=+\-@\t\r]"
 
 
 @dataclass
@@ -251,58 +248,23 @@ def redirects_resolve(ctx: RuleContext) -> Iterable[Finding]:
                                f'"{new}" does not exist in {table}', new)
 
 
-TEXT_CHECKS = (
-    ("untrimmed", "has leading or trailing white space"),
-    ("not-nfc", "is not in Unicode NFC form"),
-    ("control-character", "contains a control character or line break"),
-    ("formula-injection", "starts with =, +, -, @ or a tab, which spreadsheets run as a formula"),
-)
-EDGE_SPACE = (" ", "\u00a0", "\u3000")
-CONTROL_RE = re.compile(CONTROL_CHARACTERS)
-FORMULA_RE = re.compile(FORMULA_START)
-
-
-def _text_problems(value: str) -> list[tuple[str, str]]:
-    """Which of the text checks a cell fails (the same tests as the SQL prefilter, in Python)."""
-    problems = []
-    if value[:1] in EDGE_SPACE or value[-1:] in EDGE_SPACE or value[:1] in "\t\n\r" or value[-1:] in "\t\n\r":
-        problems.append(TEXT_CHECKS[0])
-    if unicodedata.normalize("NFC", value) != value:
-        problems.append(TEXT_CHECKS[1])
-    if CONTROL_RE.search(value):
-        problems.append(TEXT_CHECKS[2])
-    if FORMULA_RE.search(value):
-        problems.append(TEXT_CHECKS[3])
-    return problems
-
-
-EDGE_CHARACTERS = " \t\n\r\u00a0\u3000"
-SUSPECT_PATTERN = f"^[{EDGE_CHARACTERS}=+@-]|[{EDGE_CHARACTERS}]$|{CONTROL_CHARACTERS}"
-
-
-def _suspect(c: str) -> str:
-    """SQL true for a cell that may fail a text check: one regular expression plus an NFC test, so
-    one cheap scan finds the few rows that Python then classifies."""
-    return f"({c} IS NOT NULL AND (regexp_matches({c}, '{SUSPECT_PATTERN}') OR {c} <> nfc_normalize({c})))"
-
-
 @rule("text-hygiene", "error")
 def text_is_clean(ctx: RuleContext) -> Iterable[Finding]:
     """Text cells must be trimmed, NFC-normalised, single-line and safe to open in a spreadsheet, so
     that diffs stay clean, ids compare equal, and no downloaded CSV runs a formula."""
+    # The read flagged every row with a suspect text cell (ihr.checks.text.suspect_sql) and kept
+    # those rows whole; only they are classified here.
     for name in sorted(ctx.loaded):
         columns = _string_fields(ctx.table(name))
         if not columns:
             continue
         quoted = [quote_ident(c) for c in columns]
-        rows = ctx.con.execute(
-            f"SELECT __line, {', '.join(quoted)} FROM raw.{quote_ident(name)} "
-            f"WHERE {' OR '.join(_suspect(c) for c in quoted)} ORDER BY __line").fetchall()
+        rows = ctx.con.execute(f"SELECT __line, {', '.join(quoted)} FROM {flagged_table(name)} ORDER BY __line").fetchall()
         for line, *values in rows:
             for col, value in zip(columns, values):
                 if value is None:
                     continue
-                for code, msg in _text_problems(value):
+                for code, msg in text_problems(value):
                     shown = value if len(value) <= 60 else value[:60] + "…"
                     yield _finding(ctx, name, line, col, code, "error", f"{shown!r} {msg}", value)
 

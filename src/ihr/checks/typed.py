@@ -102,24 +102,27 @@ def column_for(field: FieldSpec, with_checks: bool = True) -> "pa.Column":
                      description=field.description or None)
 
 
-def schema_for(table: TableSpec, column_checks: bool = True) -> "pa.DataFrameSchema":
+def schema_for(table: TableSpec, column_checks: bool = True, columns: list[str] | None = None) -> "pa.DataFrameSchema":
     """Derive the Pandera model of a table from its Table Schema, plus its row rules.
 
     During validation the column checks are left out (`column_checks=False`): the frames hold only
     rows that already passed the very same constraints in SQL, so running them again could never
-    fail and would only double the cost. Types, nullability and the row rules still run.
+    fail and would only double the cost. Types, nullability and the row rules still run, on the
+    `columns` the row rules need when given (the rest were typed in SQL already).
     """
     import pandera.polars as pa
 
     rules = [r for r in ROW_RULES if r.table == table.name and all(c in table.field_names for c in r.needs)]
     checks = [pa.Check(lambda data, r=r: data.lazyframe.select(r.passes()), name=r.code) for r in rules]
-    return pa.DataFrameSchema({f.name: column_for(f, column_checks) for f in table.fields}, checks=checks, strict=True,
+    fields = [f for f in table.fields if columns is None or f.name in columns]
+    return pa.DataFrameSchema({f.name: column_for(f, column_checks) for f in fields}, checks=checks, strict=True,
                               ordered=True, name=table.name, coerce=False)
 
 
-def typed_frame(con: "duckdb.DuckDBPyConnection", table: TableSpec, excluded_lines: set[int]) -> "pl.DataFrame":
-    """Typed rows of a raw table, minus the lines whose raw text already failed."""
-    exprs = ", ".join(["__line"] + [typed_expression(f) for f in table.fields])
+def typed_frame(con: "duckdb.DuckDBPyConnection", table: TableSpec, excluded_lines: set[int],
+                columns: list[str] | None = None) -> "pl.DataFrame":
+    """Typed rows of a raw table (all fields, or `columns`), minus the lines whose raw text already failed."""
+    exprs = ", ".join(["__line"] + [typed_expression(f) for f in table.fields if columns is None or f.name in columns])
     con.execute("CREATE OR REPLACE TEMP TABLE __excluded (line BIGINT)")
     if excluded_lines:
         con.executemany("INSERT INTO __excluded VALUES (?)", [(x,) for x in sorted(excluded_lines)])
@@ -141,12 +144,13 @@ def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: 
         # and column constraints were checked in SQL on exactly these rows.
         if name not in loaded or name not in with_rules:
             continue
-        frame = typed_frame(con, table, excluded.get(name, set()))
+        columns = [f for f in table.field_names if any(f in r.needs for r in ROW_RULES if r.table == name)]
+        frame = typed_frame(con, table, excluded.get(name, set()), columns)
         if frame.height == 0:
             continue
         lines = frame["__line"].to_list()
         try:
-            schema_for(table, column_checks=False).validate(frame.drop("__line"), lazy=True)
+            schema_for(table, column_checks=False, columns=columns).validate(frame.drop("__line"), lazy=True)
             continue
         except pa.errors.SchemaErrors as exc:
             cases = exc.failure_cases

@@ -1,0 +1,175 @@
+"""Text hygiene tests, shared by the read (a cheap SQL prefilter) and the text-hygiene rule (the exact tests)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
+FORMULA_START = r"^[=+\-@\t\r]"
+
+TEXT_CHECKS = (
+    ("untrimmed", "has leading or trailing white space"),
+    ("not-nfc", "is not in Unicode NFC form"),
+    ("control-character", "contains a control character or line break"),
+    ("formula-injection", "starts with =, +, -, @ or a tab, which spreadsheets run as a formula"),
+)
+EDGE_SPACE = (" ", "\u00a0", "\u3000")
+CONTROL_RE = re.compile(CONTROL_CHARACTERS)
+FORMULA_RE = re.compile(FORMULA_START)
+EDGE_CHARACTERS = " \t\n\r\u00a0\u3000"
+SUSPECT_PATTERN = f"^[{EDGE_CHARACTERS}=+@-]|[{EDGE_CHARACTERS}]$|{CONTROL_CHARACTERS}"
+
+
+def text_problems(value: str) -> list[tuple[str, str]]:
+    """Which of the text checks a cell fails (the same tests as the SQL prefilter, in Python)."""
+    problems = []
+    if value[:1] in EDGE_SPACE or value[-1:] in EDGE_SPACE or value[:1] in "\t\n\r" or value[-1:] in "\t\n\r":
+        problems.append(TEXT_CHECKS[0])
+    if unicodedata.normalize("NFC", value) != value:
+        problems.append(TEXT_CHECKS[1])
+    if CONTROL_RE.search(value):
+        problems.append(TEXT_CHECKS[2])
+    if FORMULA_RE.search(value):
+        problems.append(TEXT_CHECKS[3])
+    return problems
+
+
+EDGE_ASCII = " \t"
+START_PATTERN = f"^[{EDGE_CHARACTERS}=+@-]"
+END_PATTERN = f"[{EDGE_CHARACTERS}]$"
+
+
+def suspect_sql(column: str, control: bool = True, non_ascii: bool = True) -> str:
+    """SQL true for a cell that may fail a text check, for the read's row flag; Python classifies
+    the few flagged cells exactly (`text_problems`).
+
+    Two anchored regular expressions look at the cell's ends only (cheap); the scan for control
+    characters reads the whole cell, so it is left out when the file's bytes hold none
+    (`control=False`; line breaks inside cells are caught by the line count). Likewise the NFC test
+    when the file is pure ASCII (`non_ascii=False`)."""
+    tests = [f"regexp_matches({column}, '{START_PATTERN}')", f"regexp_matches({column}, '{END_PATTERN}')"]
+    if control:
+        tests.append(f"regexp_matches({column}, '{CONTROL_CHARACTERS}')")
+    if non_ascii:
+        tests.append(f"{column} <> nfc_normalize({column})")
+    return f"({column} IS NOT NULL AND ({' OR '.join(tests)}))"
+
+
+# --- Which fields need the text prefilter at all ------------------------------------------------
+# A field whose every allowed value is clean text cannot fail a text check without also failing its
+# own enum or pattern check, which flags the row anyway; the read then skips the text tests there.
+
+SAFE_CHARACTERS = frozenset(range(0x20, 0x7F))  # printable ASCII: no control character, always NFC
+BAD_FIRST = frozenset(map(ord, " \t=+@-"))
+BAD_LAST = frozenset(map(ord, " \t"))
+_WIDEST_RANGE = 256
+
+CharSet = frozenset | None  # None: any character
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a regular expression can match: may it be empty, and which characters can come first,
+    last, or anywhere (None = any character, the safe answer for anything not understood)."""
+
+    nullable: bool
+    first: CharSet
+    last: CharSet
+    chars: CharSet
+
+
+_ANYTHING = _Shape(True, None, None, None)
+_EMPTY = _Shape(True, frozenset(), frozenset(), frozenset())
+
+
+def _union(a: CharSet, b: CharSet) -> CharSet:
+    return None if a is None or b is None else a | b
+
+
+def _class_chars(items: list) -> CharSet:
+    chars: set[int] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            chars.add(arg)
+        elif name == "RANGE" and arg[1] - arg[0] < _WIDEST_RANGE:
+            chars.update(range(arg[0], arg[1] + 1))
+        else:  # NEGATE, CATEGORY, wide ranges
+            return None
+    return frozenset(chars)
+
+
+def _sequence(parts: list[_Shape]) -> _Shape:
+    first: CharSet = frozenset()
+    for p in parts:
+        first = _union(first, p.first)
+        if not p.nullable:
+            break
+    last: CharSet = frozenset()
+    for p in reversed(parts):
+        last = _union(last, p.last)
+        if not p.nullable:
+            break
+    chars: CharSet = frozenset()
+    for p in parts:
+        chars = _union(chars, p.chars)
+    return _Shape(all(p.nullable for p in parts), first, last, chars)
+
+
+def _shape(parsed) -> _Shape:
+    parts = []
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            one = frozenset([arg])
+            parts.append(_Shape(False, one, one, one))
+        elif name == "IN":
+            chars = _class_chars(arg)
+            parts.append(_Shape(False, chars, chars, chars))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, _high, sub = arg
+            inner = _shape(sub)
+            parts.append(_Shape(low == 0 or inner.nullable, inner.first, inner.last, inner.chars))
+        elif name == "SUBPATTERN":
+            _group, add_flags, _del_flags, sub = arg
+            parts.append(_shape(sub) if not add_flags else _ANYTHING)
+        elif name == "BRANCH":
+            alternatives = [_shape(sub) for sub in arg[1]]
+            first: CharSet = frozenset()
+            last: CharSet = frozenset()
+            chars: CharSet = frozenset()
+            for a in alternatives:
+                first, last, chars = _union(first, a.first), _union(last, a.last), _union(chars, a.chars)
+            parts.append(_Shape(any(a.nullable for a in alternatives), first, last, chars))
+        elif name == "AT" and str(arg) in ("AT_BEGINNING", "AT_END", "AT_BEGINNING_STRING", "AT_END_STRING"):
+            parts.append(_EMPTY)
+        else:  # anything else (., lookarounds, back references): assume the worst
+            parts.append(_ANYTHING)
+    return _sequence(parts) if parts else _EMPTY
+
+
+def pattern_implies_clean(pattern: str) -> bool:
+    """True when every value matching `pattern` (as a whole) passes all text checks.
+
+    Conservative: a pattern this analysis does not fully understand counts as not clean."""
+    try:
+        from re import _parser as parser  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        parsed = parser.parse(pattern)
+        shape = _shape(parsed)
+    except Exception:  # noqa: BLE001 - an unparseable pattern is simply not known to be clean
+        return False
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):  # case folding reaches non-ASCII letters
+        return False
+    if shape.chars is None or shape.first is None or shape.last is None:
+        return False
+    return shape.chars <= SAFE_CHARACTERS and not (shape.first & BAD_FIRST) and not (shape.last & BAD_LAST)
+
+
+def values_are_clean(values) -> bool:
+    """True when every allowed enum value passes all text checks."""
+    return all(isinstance(v, str) and v and not text_problems(v) for v in values)
