@@ -37,6 +37,9 @@ CREATE OR REPLACE TEMP MACRO pd_last(s) AS CASE
     WHEN length(s) = 4 THEN make_date(CAST(s AS INTEGER), 12, 31)
     WHEN length(s) = 7 THEN last_day(make_date(CAST(substr(s, 1, 4) AS INTEGER), CAST(substr(s, 6, 2) AS INTEGER), 1))
     ELSE TRY_CAST(s AS DATE) END;
+-- a lies wholly before b, i.e. pd_last(a) < pd_first(b), without building dates: ISO partial dates
+-- compare as strings like their periods, except that a prefix (1987 vs 1987-12) means overlap.
+CREATE OR REPLACE TEMP MACRO pd_before(a, b) AS a < b AND NOT starts_with(b, a) AND pd_valid(a) AND pd_valid(b);
 CREATE OR REPLACE TEMP MACRO pd_precision(s) AS CASE length(s) WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' END;
 """
 
@@ -47,12 +50,20 @@ def sql_string(value: object) -> str:
 
 @dataclass(frozen=True)
 class CellCheck:
-    """One constraint on one column: the SQL condition that marks a failing cell, and how to say it."""
+    """One constraint on one column: the SQL condition that marks a failing cell, and how to say it.
+
+    `prefilter`, when set, is a cheaper condition true for at least every failing cell; the read's
+    row flag uses it, and `condition` then decides on the flagged rows."""
 
     column: str
     code: str
     condition: str
     message: str
+    prefilter: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return self.prefilter or self.condition
 
 
 def cell_checks(field: FieldSpec) -> list[CellCheck]:
@@ -88,17 +99,25 @@ def cell_checks(field: FieldSpec) -> list[CellCheck]:
         checks.append(CellCheck(field.name, "pattern", f"{present} AND NOT regexp_full_match({col}, {sql_string(field.pattern)})",
                                 f"does not match the pattern {field.pattern}"))
     if field.min_length is not None:
-        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) < {int(field.min_length)}", f"is shorter than {field.min_length} characters"))
+        # length() counts characters (a pass over the text); strlen() is the stored byte count, and a
+        # UTF-8 character takes 1 to 4 bytes.
+        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) < {int(field.min_length)}", f"is shorter than {field.min_length} characters",
+                                prefilter=f"{present} AND strlen({col}) < {4 * int(field.min_length)}"))
     if field.max_length is not None:
-        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) > {int(field.max_length)}", f"is longer than {field.max_length} characters"))
+        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) > {int(field.max_length)}", f"is longer than {field.max_length} characters",
+                                prefilter=f"{present} AND strlen({col}) > {int(field.max_length)}"))
     if field.minimum is not None and field.type in ("integer", "number"):
         checks.append(CellCheck(field.name, "minimum", f"{present} AND {typed_ok} AND {typed} < {field.minimum}", f"is below the minimum {field.minimum}"))
     if field.maximum is not None and field.type in ("integer", "number"):
         checks.append(CellCheck(field.name, "maximum", f"{present} AND {typed_ok} AND {typed} > {field.maximum}", f"is above the maximum {field.maximum}"))
     if field.partial_date:
         shape = sql_string(field.pattern or r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+        # Every string of the date shape that pd_valid rejects has year 0000, a month outside
+        # 01-12, or is a 10-character day that is not a date: no regular expression needed.
         checks.append(CellCheck(field.name, "invalid-date", f"{present} AND regexp_full_match({col}, {shape}) AND NOT pd_valid({col})",
-                                "is not a real date"))
+                                "is not a real date",
+                                prefilter=(f"{present} AND (prefix({col}, '0000') OR (strlen({col}) = 7 AND substr({col}, 6, 2) NOT BETWEEN '01' AND '12')"
+                                           f" OR (strlen({col}) = 10 AND TRY_CAST({col} AS DATE) IS NULL))")))
     return checks
 
 
@@ -130,7 +149,7 @@ def row_flag_condition(table: TableSpec, control: bool = True, non_ascii: bool =
     The read evaluates it on every row in the same pass as the parse; the exact checks then run on
     the flagged rows alone (`_cell_findings`, the text-hygiene rule). `control` and `non_ascii`
     say whether the file's bytes hold control characters or non-ASCII text at all."""
-    conditions = [c.condition for f in table.fields for c in cell_checks(f)]
+    conditions = [c.flag for f in table.fields for c in cell_checks(f)]
     conditions += [suspect_sql(quote_ident(f.name), control, non_ascii) for f in table.fields if needs_text_prefilter(f)]
     return " OR ".join(f"({c})" for c in conditions) if conditions else None
 

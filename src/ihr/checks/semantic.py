@@ -92,7 +92,7 @@ def ends_after_starts(ctx: RuleContext) -> Iterable[Finding]:
         if not ctx.has(table):
             continue
         rows = ctx.con.execute(
-            f"SELECT __line, {start}, {end} FROM raw.{table} WHERE pd_last({end}) < pd_first({start}) ORDER BY __line").fetchall()
+            f"SELECT __line, {start}, {end} FROM raw.{table} WHERE pd_before({end}, {start}) ORDER BY __line").fetchall()
         for line, s, e in rows:
             yield _finding(ctx, table, line, end, "date-order", "error", f'"{e}" is before {start} "{s}"', e)
 
@@ -106,7 +106,7 @@ def no_future_dates(ctx: RuleContext) -> Iterable[Finding]:
         for col in _partial_date_fields(table):
             c = quote_ident(col)
             rows = ctx.con.execute(
-                f"SELECT __line, {c} FROM raw.{quote_ident(name)} WHERE pd_first({c}) > DATE '{today}' ORDER BY __line").fetchall()
+                f"SELECT __line, {c} FROM raw.{quote_ident(name)} WHERE pd_before('{today}', {c}) ORDER BY __line").fetchall()
             for line, value in rows:
                 yield _finding(ctx, name, line, col, "future-date", "error", f'"{value}" is in the future (today is {today})', value)
 
@@ -119,7 +119,7 @@ def dead_people_make_no_claims(ctx: RuleContext) -> Iterable[Finding]:
     rows = ctx.con.execute(
         """SELECT c.__line, c.claimed_date, a.actor_id, a.end_date FROM raw.claims c
            JOIN raw.actors a ON a.actor_id = c.claimant_id
-           WHERE a.actor_type = 'person' AND pd_first(c.claimed_date) > pd_last(a.end_date) ORDER BY c.__line""").fetchall()
+           WHERE a.actor_type = 'person' AND pd_before(a.end_date, c.claimed_date) ORDER BY c.__line""").fetchall()
     for line, claimed, actor, died in rows:
         yield _finding(ctx, "claims", line, "claimed_date", "claim-after-death", "error",
                        f'"{claimed}" is after the death of {actor} ({died})', claimed)
@@ -134,7 +134,7 @@ def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
     rows = ctx.con.execute(
         """SELECT c.__line, c.claimed_date, a.actor_id, a.start_date FROM raw.claims c
            JOIN raw.actors a ON a.actor_id = c.claimant_id
-           WHERE pd_last(c.claimed_date) < pd_first(a.start_date) ORDER BY c.__line""").fetchall()
+           WHERE pd_before(c.claimed_date, a.start_date) ORDER BY c.__line""").fetchall()
     for line, claimed, actor, started in rows:
         yield _finding(ctx, "claims", line, "claimed_date", "claimant-not-founded", "warning",
                        f'"{claimed}" is before {actor} existed ({started})', claimed)
@@ -161,9 +161,15 @@ def chains_have_no_cycles(ctx: RuleContext) -> Iterable[Finding]:
     for table, (key, parent) in CHAINS.items():
         if not ctx.has(table):
             continue
-        edges = ctx.con.execute(
-            f"SELECT {key}, {parent}, min(__line) FROM raw.{table} WHERE {key} IS NOT NULL AND {parent} IS NOT NULL "
-            f"GROUP BY ALL ORDER BY 1").fetchall()
+        ctx.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE __edges AS SELECT {key} AS child, {parent} AS parent, min(__line) AS line "
+            f"FROM raw.{table} WHERE {key} IS NOT NULL AND {parent} IS NOT NULL GROUP BY ALL")
+        # Peel chains from their top: an edge whose parent has no parent itself cannot be on a
+        # cycle. What survives is the cycles and the chains that run into them (few rows).
+        while ctx.con.execute("DELETE FROM __edges WHERE parent NOT IN (SELECT child FROM __edges)").fetchall()[0][0]:
+            pass
+        edges = ctx.con.execute("SELECT child, parent, line FROM __edges ORDER BY 1, 2").fetchall()
+        ctx.con.execute("DROP TABLE __edges")
         up = {child: par for child, par, _ in edges}
         line_of = {child: line for child, _, line in edges}
         state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to end

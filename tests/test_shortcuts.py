@@ -1,0 +1,116 @@
+"""The validator's fast shortcuts must agree with the exact checks they stand in for.
+
+Each shortcut is a cheaper condition used on every row (string comparison of partial dates, a
+row flag that must be true wherever a check fails, the pattern analysis that lets a field skip the
+text tests); hypothesis looks for a value where shortcut and exact check disagree.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ihr.checks.descriptor import load_package
+from ihr.checks.rows import PARTIAL_DATE_MACROS, cell_checks, row_flag_condition
+from ihr.checks.text import pattern_implies_clean, text_problems, values_are_clean
+from ihr.package import FieldSpec, TableSpec
+
+SETTINGS = settings(max_examples=300, deadline=None)
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect()
+    c.execute(PARTIAL_DATE_MACROS)
+    yield c
+    c.close()
+
+
+def partial_dates():
+    """Well-formed and broken partial dates, biased towards the edges (0000, month 00/13, 31 Feb)."""
+    year = st.sampled_from(["0000", "0001", "1987", "1999", "2000", "2024", "2026", "9999"])
+    month = st.sampled_from(["00", "01", "02", "09", "10", "12", "13"])
+    day = st.sampled_from(["00", "01", "28", "29", "30", "31", "32"])
+    junk = st.text(alphabet="0123456789- x", max_size=11)
+    return st.one_of(year, st.tuples(year, month).map("-".join), st.tuples(year, month, day).map("-".join), junk)
+
+
+@SETTINGS
+@given(a=partial_dates(), b=partial_dates())
+def test_pd_before_agrees_with_comparing_dates(con, a, b):
+    exact, fast = con.execute("SELECT coalesce(pd_last($1) < pd_first($2), false), coalesce(pd_before($1, $2), false)", [a, b]).fetchone()
+    assert fast == exact, (a, b)
+
+
+def _field(**kwargs) -> FieldSpec:
+    return FieldSpec(name="x", type=kwargs.pop("type", "string"), **kwargs)
+
+
+FIELDS = [
+    _field(min_length=3, max_length=10),
+    _field(partial_date=True, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+    _field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=12),
+    _field(enum=("affirms", "denies")),
+    _field(type="integer", minimum=1, maximum=6),
+    _field(type="number", minimum=0),
+    _field(required=True),
+]
+
+
+@SETTINGS
+@given(index=st.integers(0, len(FIELDS) - 1),
+       value=st.one_of(st.none(), partial_dates(), st.text(max_size=14),
+                       st.text(alphabet="aé-1 \t\u00a0=x", max_size=14)))
+def test_row_flag_is_true_wherever_a_check_fails(con, index, value):
+    """The flag may be true on good rows (they are rechecked) but never false on a bad one."""
+    field = FIELDS[index]
+    table = TableSpec(name="t", path="t.csv", schema_path=None, fields=[field])
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT CAST($1 AS VARCHAR) AS x", [value or None])
+    failing = [c.code for c in cell_checks(field) if con.execute(f"SELECT coalesce({c.condition}, false) FROM t").fetchone()[0]]
+    dirty = field.type == "string" and value and bool(text_problems(value))
+    for control in (True, False):
+        for non_ascii in (True, False):
+            if (not control and re.search(r"[\x00-\x08\x0b-\x1f\x7f]", value or "")) or (not non_ascii and not (value or "").isascii()):
+                continue  # the byte scan would have set the switch
+            flagged = con.execute(f"SELECT coalesce({row_flag_condition(table, control, non_ascii)}, true) FROM t").fetchone()[0]
+            if failing or dirty:
+                assert flagged, (value, failing, control, non_ascii)
+
+
+CLEAN_PATTERNS = [r"^[a-z0-9]+(-[a-z0-9]+)*$", r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", r"^[A-Z]{3}$", r"^Q[1-9][0-9]*$",
+                  r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", r"^[0-9]+\.[0-9]+\.[0-9]+$"]
+UNCLEAN_PATTERNS = [r"^https?://[^\s@/]+(/[^\s]*)?$", r"^.*$", r"^[a-z ]+$", r"^-?[0-9]+$", r"^[a-z]+ $", r"(?i)^[a-z]+$",
+                    r"^[a-z]|[0-9 ]$", r"^\w+$", r"^[a-z]+\n?$", r"^(=|[a-z])+$", r"[^x]"]
+
+
+@pytest.mark.parametrize("pattern", CLEAN_PATTERNS)
+def test_patterns_of_clean_text_are_recognised(pattern):
+    assert pattern_implies_clean(pattern)
+
+
+@pytest.mark.parametrize("pattern", UNCLEAN_PATTERNS)
+def test_patterns_that_admit_dirty_text_are_not(pattern):
+    assert not pattern_implies_clean(pattern)
+
+
+@SETTINGS
+@given(pattern=st.sampled_from(CLEAN_PATTERNS), data=st.data())
+def test_every_value_of_a_clean_pattern_is_clean_text(pattern, data):
+    value = data.draw(st.from_regex(pattern, fullmatch=True))
+    assert not text_problems(value), value
+
+
+def test_every_schema_pattern_and_enum_the_read_trusts_is_clean():
+    """The real schemas: every pattern the read trusts is among those the property above samples
+    from, and every string enum holds clean values only."""
+    package, _ = load_package(".")
+    for table in package.tables.values():
+        for f in table.fields:
+            if f.enum is not None and f.type == "string":
+                assert values_are_clean(f.enum), (table.name, f.name)
+            if f.pattern and pattern_implies_clean(f.pattern):
+                assert f.pattern in CLEAN_PATTERNS, (table.name, f.name, f.pattern)
