@@ -74,6 +74,7 @@ class PackageSpec:
     root: Path
     descriptor: dict[str, Any]
     tables: dict[str, TableSpec]
+    reference_checks: Any = None  # ihr.checks.descriptor.ReferenceChecks still to run, if deferred
 
     @property
     def name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from pathlib import Path
 
@@ -37,7 +38,37 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     return needed
 
 
-def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None) -> Report:
+def _import_typed_layer() -> None:
+    try:
+        import pandera.polars  # noqa: F401
+    except Exception:  # noqa: BLE001 - the main thread imports it again and reports properly
+        pass
+
+
+class _InBackground:
+    """Run a function in a daemon thread; `result()` waits and re-raises its exception."""
+
+    def __init__(self, fn, *args) -> None:
+        self._outcome: list = []
+        self._thread = threading.Thread(target=self._run, args=(fn, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn, *args) -> None:
+        try:
+            self._outcome.append((True, fn(*args)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            self._outcome.append((False, exc))
+
+    def result(self):
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
+
+
+def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
+                     reference_in_background: bool = True) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
@@ -45,18 +76,26 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     schema afterwards with every field, so `ihr build` does not read the files a second time;
     without one, free-text fields are checked during the read and not kept (memory).
     """
+    # Pandera and polars are needed only at the end; importing them takes a third of a second,
+    # which a thread overlaps with the descriptor check and DuckDB's reads.
+    preload = threading.Thread(target=_import_typed_layer, daemon=True)
+    preload.start()
     import duckdb
 
     from ihr.checks.descriptor import load_package
     from ihr.checks.files import ScanAhead, load_table
-    from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys, row_flag_condition
+    from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys, deferred_pattern_fields, row_flag_condition
     from ihr.checks.semantic import check_semantics
     from ihr.checks.typed import check_typed
 
     started = time.perf_counter()
     report = Report()
-    package, found = load_package(path)
+    # frictionless's own metadata check (a third of a second, pure Python) runs in a thread while
+    # DuckDB reads; in the rare case that it rejects a schema ours accepted, validation starts over
+    # with that table left out, exactly as if it had run first.
+    package, found = load_package(path, reference_check=not reference_in_background)
     report.extend(found)
+    reference = _InBackground(package.reference_checks.run) if package.reference_checks else None
     own_connection = con is None
     if own_connection:
         con = duckdb.connect()
@@ -67,8 +106,9 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     scans = ScanAhead([package.root / t.path for t in package.tables.values()])
     for name, table in package.tables.items():
         keep = None if not own_connection else fields_needed_after_read(package, table)
+        deferred = frozenset(deferred_pattern_fields(package, table))
         result, found = load_table(con, package.root, table, keep=keep, scans=scans,
-                                   flag_for=lambda control, non_ascii, t=table: row_flag_condition(t, control, non_ascii))
+                                   flag_for=lambda control, non_ascii, t=table, d=deferred: row_flag_condition(t, control, non_ascii, d))
         report.extend(found)
         if result.loaded:
             loaded.add(name)
@@ -83,6 +123,11 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     report.extend(check_semantics(con, package, loaded, today or dt.date.today()))
     if own_connection:
         con.close()
+    if reference is not None:
+        reference_findings, rejected = reference.result()
+        if rejected:
+            return validate_package(path, today, None if own_connection else con, reference_in_background=False)
+        report.extend(reference_findings)
     report.stats = {
         "package": package.name,
         "version": package.version,

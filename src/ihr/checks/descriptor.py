@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +65,27 @@ def _frictionless_findings(descriptor: dict[str, Any], path: str, kind: str) -> 
     return [Finding(path, None, None, "invalid-descriptor", "error", e.message, layer="descriptor") for e in errors]
 
 
-def _schema_findings(schema: dict[str, Any], shown_as: str) -> list[Finding]:
+@dataclass
+class ReferenceChecks:
+    """The frictionless metadata checks `load_package` left for later (`reference_check=False`),
+    so that `ihr validate` can run them in a thread alongside the reads."""
+
+    pending: list[tuple[dict[str, Any], str, str, str | None]] = field(default_factory=list)  # descriptor, path, kind, table
+
+    def run(self) -> tuple[list[Finding], set[str]]:
+        """The findings, and the tables whose schema frictionless rejects."""
+        found: list[Finding] = []
+        rejected: set[str] = set()
+        for descriptor, path, kind, table in self.pending:
+            errors = _frictionless_findings(descriptor, path, kind)
+            found += errors
+            if errors and table is not None:
+                rejected.add(table)
+        return found, rejected
+
+
+def _schema_findings(schema: dict[str, Any], shown_as: str, later: ReferenceChecks | None = None,
+                     table: str | None = None) -> list[Finding]:
     found = _unknown(schema, SCHEMA_PROPERTIES, "schema", shown_as)
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
@@ -87,12 +109,20 @@ def _schema_findings(schema: dict[str, Any], shown_as: str) -> list[Finding]:
         if key not in names:
             found.append(Finding(shown_as, None, None, "invalid-descriptor", "error", f"primaryKey names unknown field {key!r}", layer="descriptor"))
     if not found:
-        found += _frictionless_findings(schema, shown_as, "schema")
+        if later is not None:
+            later.pending.append((schema, shown_as, "schema", table))
+        else:
+            found += _frictionless_findings(schema, shown_as, "schema")
     return found
 
 
-def load_package(path: str | Path) -> tuple[PackageSpec, list[Finding]]:
-    """Read and check the descriptor and schemas; tables whose schema is unusable are left out."""
+def load_package(path: str | Path, reference_check: bool = True) -> tuple[PackageSpec, list[Finding]]:
+    """Read and check the descriptor and schemas; tables whose schema is unusable are left out.
+
+    With `reference_check=False` the frictionless metadata checks are not run but collected in
+    the returned package's `reference_checks`; the caller runs them and must drop the tables
+    they reject."""
+    later = None if reference_check else ReferenceChecks()
     descriptor_path = resolve_descriptor_path(path)
     root = descriptor_path.parent
     descriptor, broken = read_json(descriptor_path, DESCRIPTOR_NAME)
@@ -142,7 +172,7 @@ def load_package(path: str | Path) -> tuple[PackageSpec, list[Finding]]:
             findings.append(Finding(schema_path or DESCRIPTOR_NAME, None, None, "invalid-descriptor", "error",
                                     "schema is not a JSON object", layer="descriptor"))
             continue
-        schema_findings = _schema_findings(schema, schema_path or DESCRIPTOR_NAME)
+        schema_findings = _schema_findings(schema, schema_path or DESCRIPTOR_NAME, later, name)
         findings += schema_findings
         if any(f.severity == "error" for f in schema_findings):
             continue
@@ -153,7 +183,10 @@ def load_package(path: str | Path) -> tuple[PackageSpec, list[Finding]]:
         stripped["resources"] = [
             {k: v for k, v in r.items() if k not in ("schema",)} for r in resources if isinstance(r, dict)
         ]
-        findings += _frictionless_findings(stripped, DESCRIPTOR_NAME, "package")
+        if later is not None:
+            later.pending.append((stripped, DESCRIPTOR_NAME, "package", None))
+        else:
+            findings += _frictionless_findings(stripped, DESCRIPTOR_NAME, "package")
     for table in tables.values():
         for fk in table.foreign_keys:
             target = tables.get(fk.resource)
@@ -163,4 +196,6 @@ def load_package(path: str | Path) -> tuple[PackageSpec, list[Finding]]:
             elif target is not None and any(f not in target.field_names for f in fk.reference_fields):
                 findings.append(Finding(table.schema_path or DESCRIPTOR_NAME, None, None, "invalid-descriptor", "error",
                                         f"foreign key {list(fk.fields)} names fields missing from {fk.resource!r}", layer="descriptor"))
-    return PackageSpec(root=root, descriptor=descriptor, tables=tables), findings
+    package = PackageSpec(root=root, descriptor=descriptor, tables=tables)
+    package.reference_checks = later
+    return package, findings

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import duckdb
 
 from ihr.checks.files import flagged_table, quote_ident
-from ihr.checks.text import pattern_implies_clean, suspect_sql, values_are_clean
+from ihr.checks.text import pattern_implies_clean, suspect_sql, text_findings, values_are_clean
 from ihr.findings import Finding
-from ihr.package import FieldSpec, PackageSpec, TableSpec
+from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec
 
 NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 INTEGER_PATTERN = r"^[+-]?[0-9]+$"
@@ -143,13 +143,39 @@ def needs_text_prefilter(field: FieldSpec) -> bool:
     return not (field.pattern and pattern_implies_clean(field.pattern))
 
 
-def row_flag_condition(table: TableSpec, control: bool = True, non_ascii: bool = True) -> str | None:
+def deferred_pattern_fields(package: PackageSpec, table: TableSpec) -> dict[str, ForeignKey]:
+    """Reference fields whose pattern check waits for the foreign-key check, by field name.
+
+    A value there either exists in the referenced field, which carries the same pattern and is
+    checked row by row (so a bad value there is flagged in the parent), or it is a broken
+    reference; the pattern, and the text tests the pattern stands in for, then run on those few
+    values (`_deferred_pattern_findings`) instead of on every row of the child table."""
+    deferred: dict[str, ForeignKey] = {}
+    for fk in table.foreign_keys:
+        target = package.tables.get(fk.resource)
+        if target is None or len(fk.fields) != 1 or len(fk.reference_fields) != 1:
+            continue
+        try:
+            field, referenced = table.field(fk.fields[0]), target.field(fk.reference_fields[0])
+        except KeyError:
+            continue
+        if not field.pattern or field.pattern != referenced.pattern or not pattern_implies_clean(field.pattern):
+            continue
+        if any(referenced.name in other.fields for other in target.foreign_keys):
+            continue  # the parent defers it too: no row-by-row check to lean on
+        deferred[field.name] = fk
+    return deferred
+
+
+def row_flag_condition(table: TableSpec, control: bool = True, non_ascii: bool = True,
+                       deferred: frozenset[str] = frozenset()) -> str | None:
     """SQL true for a row where any cell check or text check could fail.
 
     The read evaluates it on every row in the same pass as the parse; the exact checks then run on
     the flagged rows alone (`_cell_findings`, the text-hygiene rule). `control` and `non_ascii`
-    say whether the file's bytes hold control characters or non-ASCII text at all."""
-    conditions = [c.flag for f in table.fields for c in cell_checks(f)]
+    say whether the file's bytes hold control characters or non-ASCII text at all; `deferred`
+    fields leave their pattern to the foreign-key check (`deferred_pattern_fields`)."""
+    conditions = [c.flag for f in table.fields for c in cell_checks(f) if not (c.code == "pattern" and f.name in deferred)]
     conditions += [suspect_sql(quote_ident(f.name), control, non_ascii) for f in table.fields if needs_text_prefilter(f)]
     return " OR ".join(f"({c})" for c in conditions) if conditions else None
 
@@ -234,7 +260,10 @@ def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, 
     return dict(rows)
 
 
-def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, loaded: set[str]) -> list[Finding]:
+def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, loaded: set[str],
+                          broken: dict[str, str] | None = None) -> list[Finding]:
+    """Anti-joins against the referenced tables; `broken` collects, per single reference field
+    whose check ran, the temporary table holding (__line, v) of every broken reference."""
     found = []
     for fk in table.foreign_keys:
         target = package.tables.get(fk.resource)
@@ -245,11 +274,13 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
         not_null = " AND ".join(f"c.{quote_ident(f)} IS NOT NULL" for f in fk.fields)
         match = " AND ".join(f"p.{quote_ident(r)} = c.{quote_ident(f)}" for f, r in zip(fk.fields, fk.reference_fields))
         value = "concat_ws(', ', " + ", ".join(f"c.{quote_ident(f)}" for f in fk.fields) + ")"
-        rows = con.execute(
-            f"""SELECT c.__line, {value} FROM raw.{child} c
-                WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM raw.{parent} p WHERE {match})
-                ORDER BY c.__line"""
-        ).fetchall()
+        kept = quote_ident(f"__broken_{table.name}_{'_'.join(fk.fields)}")
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {kept} AS SELECT c.__line, {value} AS v FROM raw.{child} c
+                WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM raw.{parent} p WHERE {match})""")
+        if broken is not None and len(fk.fields) == 1:
+            broken[fk.fields[0]] = kept
+        rows = con.execute(f"SELECT __line, v FROM {kept} ORDER BY __line").fetchall()
         if not rows:
             continue
         hints: dict[str, str] = {}
@@ -264,6 +295,34 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
     return found
 
 
+def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, name: str,
+                               fk: ForeignKey, broken: str | None) -> list[Finding]:
+    """Pattern and text findings for a deferred reference field (see `deferred_pattern_fields`).
+
+    Candidates: the broken references, plus the rows using a value that fails the pattern in the
+    referenced table's flagged rows; without a foreign-key check (the referenced file is missing),
+    every row."""
+    field = table.field(name)
+    check = next(c for c in cell_checks(field) if c.code == "pattern")
+    col = quote_ident(name)
+    source = f"raw.{quote_ident(table.name)}"
+    if broken is None:
+        candidates = f"SELECT __line, {col} FROM {source} WHERE {col} IS NOT NULL"
+    else:
+        ref = quote_ident(fk.reference_fields[0])
+        bad_parent = (f"SELECT {ref} FROM {flagged_table(fk.resource)} WHERE {ref} IS NOT NULL "
+                      f"AND NOT regexp_full_match({ref}, {sql_string(field.pattern)})")
+        candidates = (f"SELECT __line, v AS {col} FROM {broken} UNION "
+                      f"SELECT __line, {col} FROM {source} WHERE {col} IN ({bad_parent})")
+    rows = con.execute(f"SELECT __line, {col} FROM ({candidates}) WHERE {check.condition} ORDER BY __line").fetchall()
+    found = []
+    for line, value in rows:
+        found.append(Finding(table.path, line, name, "pattern", "error", f"{_show(value)} {check.message}", value=value,
+                             table=table.name, layer="rows"))
+        found += text_findings(table.path, table.name, line, name, value)
+    return found
+
+
 def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str]) -> list[Finding]:
     """Run every generated constraint and key check over the loaded raw tables."""
     found: list[Finding] = []
@@ -273,5 +332,8 @@ def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, lo
         found += _cell_findings(con, table)
         found += _primary_key_findings(con, table)
         found += _unique_findings(con, table)
-        found += _foreign_key_findings(con, package, table, loaded)
+        broken: dict[str, str] = {}
+        found += _foreign_key_findings(con, package, table, loaded, broken)
+        for field, fk in deferred_pattern_fields(package, table).items():
+            found += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field))
     return found

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 import duckdb
 
 from ihr.checks.files import flagged_table, quote_ident
-from ihr.checks.text import text_problems
+from ihr.checks.text import text_findings
 from ihr.findings import Finding, Severity
 from ihr.package import PackageSpec, TableSpec
 
@@ -266,13 +266,11 @@ def text_is_clean(ctx: RuleContext) -> Iterable[Finding]:
             continue
         quoted = [quote_ident(c) for c in columns]
         rows = ctx.con.execute(f"SELECT __line, {', '.join(quoted)} FROM {flagged_table(name)} ORDER BY __line").fetchall()
+        path = ctx.table(name).path
         for line, *values in rows:
             for col, value in zip(columns, values):
-                if value is None:
-                    continue
-                for code, msg in text_problems(value):
-                    shown = value if len(value) <= 60 else value[:60] + "…"
-                    yield _finding(ctx, name, line, col, code, "error", f"{shown!r} {msg}", value)
+                if value is not None:
+                    yield from text_findings(path, name, line, col, value)
 
 
 def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str], today: dt.date) -> list[Finding]:

@@ -41,6 +41,15 @@ START_PATTERN = f"^[{EDGE_CHARACTERS}=+@-]"
 END_PATTERN = f"[{EDGE_CHARACTERS}]$"
 
 
+def text_findings(path: str, table: str, line: int, column: str, value: str) -> list["Finding"]:
+    """The text-hygiene findings for one cell (the text-hygiene rule's wording)."""
+    from ihr.findings import Finding
+
+    shown = value if len(value) <= 60 else value[:60] + "…"
+    return [Finding(path, line, column, code, "error", f"{shown!r} {msg}", value=value, table=table, layer="semantic")
+            for code, msg in text_problems(value)]
+
+
 def suspect_sql(column: str, control: bool = True, non_ascii: bool = True) -> str:
     """SQL true for a cell that may fail a text check, for the read's row flag; Python classifies
     the few flagged cells exactly (`text_problems`).

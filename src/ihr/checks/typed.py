@@ -34,7 +34,10 @@ PANDERA_CHECK_CODES = {
 
 @dataclass(frozen=True)
 class RowRule:
-    """A rule over several columns of one row; `passes` builds a polars expression true for good rows."""
+    """A rule over several columns of one row; `passes` builds a polars expression true for good rows.
+
+    `candidates` is SQL true for every row the rule could fail (a superset, tested against
+    `passes`), so that Pandera sees those rows only instead of the whole table."""
 
     table: str
     code: str
@@ -42,6 +45,7 @@ class RowRule:
     message: str
     passes: Callable[[], "pl.Expr"]
     needs: tuple[str, ...]
+    candidates: str
 
 
 def _amount_complete() -> "pl.Expr":
@@ -66,12 +70,14 @@ def _source_findable() -> "pl.Expr":
 ROW_RULES: list[RowRule] = [
     RowRule("claims", "amount-incomplete", "amount",
             "amount, currency, amount_period and amount_qualifier go together: fill all four or none", _amount_complete,
-            ("amount", "currency", "amount_period", "amount_qualifier")),
+            ("amount", "currency", "amount_period", "amount_qualifier"),
+            "amount IS NOT NULL OR currency IS NOT NULL OR amount_period IS NOT NULL OR amount_qualifier IS NOT NULL"),
     RowRule("claims", "amount-predicate", "amount",
-            "only a 'funds' or 'cuts_support_to' claim carries an amount", _amount_only_for_funding, ("amount", "predicate")),
+            "only a 'funds' or 'cuts_support_to' claim carries an amount", _amount_only_for_funding, ("amount", "predicate"),
+            "amount IS NOT NULL"),
     RowRule("sources", "unfindable-source", "url",
             "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
-            ("url", "publisher", "published_date")),
+            ("url", "publisher", "published_date"), "url IS NULL"),
 ]
 
 
@@ -120,14 +126,15 @@ def schema_for(table: TableSpec, column_checks: bool = True, columns: list[str] 
 
 
 def typed_frame(con: "duckdb.DuckDBPyConnection", table: TableSpec, excluded_lines: set[int],
-                columns: list[str] | None = None) -> "pl.DataFrame":
-    """Typed rows of a raw table (all fields, or `columns`), minus the lines whose raw text already failed."""
+                columns: list[str] | None = None, where: str = "true") -> "pl.DataFrame":
+    """Typed rows of a raw table (all fields, or `columns`; rows matching `where`), minus the lines
+    whose raw text already failed."""
     exprs = ", ".join(["__line"] + [typed_expression(f) for f in table.fields if columns is None or f.name in columns])
     con.execute("CREATE OR REPLACE TEMP TABLE __excluded (line BIGINT)")
     if excluded_lines:
         con.executemany("INSERT INTO __excluded VALUES (?)", [(x,) for x in sorted(excluded_lines)])
     return con.sql(
-        f"SELECT {exprs} FROM raw.{quote_ident(table.name)} WHERE __line NOT IN (SELECT line FROM __excluded) ORDER BY __line"
+        f"SELECT {exprs} FROM raw.{quote_ident(table.name)} WHERE ({where}) AND __line NOT IN (SELECT line FROM __excluded) ORDER BY __line"
     ).pl()
 
 
@@ -144,8 +151,10 @@ def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: 
         # and column constraints were checked in SQL on exactly these rows.
         if name not in loaded or name not in with_rules:
             continue
-        columns = [f for f in table.field_names if any(f in r.needs for r in ROW_RULES if r.table == name)]
-        frame = typed_frame(con, table, excluded.get(name, set()), columns)
+        rules = [r for r in ROW_RULES if r.table == name]
+        columns = [f for f in table.field_names if any(f in r.needs for r in rules)]
+        where = " OR ".join(f"({r.candidates})" for r in rules)
+        frame = typed_frame(con, table, excluded.get(name, set()), columns, where)
         if frame.height == 0:
             continue
         lines = frame["__line"].to_list()
