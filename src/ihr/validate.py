@@ -85,7 +85,7 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     from ihr.checks.descriptor import load_package
     from ihr.checks.files import ScanAhead, load_table
     from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys, deferred_pattern_fields, row_flag_condition
-    from ihr.checks.semantic import check_semantics
+    from ihr.checks.semantic import UNREFERENCED_WANTED, check_semantics
     from ihr.checks.typed import check_typed
 
     started = time.perf_counter()
@@ -113,14 +113,15 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
         if result.loaded:
             loaded.add(name)
         rows[name] = result.rows
-    row_findings = check_rows_and_keys(con, package, loaded)
+    unreferenced: dict[tuple[str, str], str] = {}
+    row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED)
     report.extend(row_findings)
     excluded: dict[str, set[int]] = {}
     for f in row_findings:
         if f.code in UNTYPEABLE and f.table and f.line:
             excluded.setdefault(f.table, set()).add(f.line)
     report.extend(check_typed(con, package, loaded, excluded))
-    report.extend(check_semantics(con, package, loaded, today or dt.date.today()))
+    report.extend(check_semantics(con, package, loaded, today or dt.date.today(), unreferenced))
     if own_connection:
         con.close()
     if reference is not None:

@@ -210,14 +210,19 @@ def _article(word: str) -> str:
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, table: TableSpec, columns: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """(line, first line, value) of every repeat of a key: a hash aggregate finds the repeated
-    values, and only their rows are fetched again."""
+    """(line, first line, value) of every repeat of a key.
+
+    Grouping 64-bit hashes is several times cheaper than grouping the strings; a repeated key
+    always repeats its hash, so only rows whose hash repeats are grouped exactly (a hash collision
+    costs a little time, never a finding), and only the repeated keys' rows are fetched."""
     key = ", ".join(quote_ident(k) for k in columns)
     not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in columns)
     source = f"raw.{quote_ident(table.name)}"
     match = " AND ".join(f"t.{quote_ident(k)} = d.{quote_ident(k)}" for k in columns)
     return con.execute(
-        f"""WITH d AS (SELECT {key}, min(__line) AS first_line FROM {source} WHERE {not_null} GROUP BY ALL HAVING count(*) > 1)
+        f"""WITH h AS (SELECT hash({key}) AS h FROM {source} WHERE {not_null} GROUP BY 1 HAVING count(*) > 1),
+                 d AS (SELECT {key}, min(__line) AS first_line FROM {source}
+                       WHERE {not_null} AND hash({key}) IN (SELECT h FROM h) GROUP BY ALL HAVING count(*) > 1)
             SELECT t.__line, d.first_line, concat_ws(', ', {', '.join('t.' + quote_ident(k) for k in columns)})
             FROM {source} t JOIN d ON {match} WHERE t.__line <> d.first_line ORDER BY t.__line"""
     ).fetchall()
@@ -260,10 +265,20 @@ def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, 
     return dict(rows)
 
 
+def unreferenced_table(child: str, field: str) -> str:
+    """The temporary table of (__line, v): rows of the referenced table that no `child.field` names."""
+    return quote_ident(f"__unreferenced_{child}_{field}")
+
+
 def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, loaded: set[str],
-                          broken: dict[str, str] | None = None) -> list[Finding]:
-    """Anti-joins against the referenced tables; `broken` collects, per single reference field
-    whose check ran, the temporary table holding (__line, v) of every broken reference."""
+                          broken: dict[str, str] | None = None, unreferenced: dict[tuple[str, str], str] | None = None,
+                          wanted: frozenset[tuple[str, str]] = frozenset()) -> list[Finding]:
+    """Joins against the referenced tables; `broken` collects, per single reference field whose
+    check ran, the temporary table holding (__line, v) of every broken reference.
+
+    For the (child table, field) pairs in `wanted`, the same join (then a full outer one) also keeps
+    the referenced rows nothing points at, in `unreferenced_table`, recorded in `unreferenced`:
+    the semantic rules missing-source and unused-source read them instead of joining again."""
     found = []
     for fk in table.foreign_keys:
         target = package.tables.get(fk.resource)
@@ -275,9 +290,25 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
         match = " AND ".join(f"p.{quote_ident(r)} = c.{quote_ident(f)}" for f, r in zip(fk.fields, fk.reference_fields))
         value = "concat_ws(', ', " + ", ".join(f"c.{quote_ident(f)}" for f in fk.fields) + ")"
         kept = quote_ident(f"__broken_{table.name}_{'_'.join(fk.fields)}")
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {kept} AS SELECT c.__line, {value} AS v FROM raw.{child} c
-                WHERE {not_null} AND NOT EXISTS (SELECT 1 FROM raw.{parent} p WHERE {match})""")
+        first_ref = quote_ident(fk.reference_fields[0])
+        pair = (table.name, fk.fields[0])
+        if len(fk.fields) == 1 and pair in wanted:
+            joined = quote_ident(f"__joined_{table.name}_{fk.fields[0]}")
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {joined} AS SELECT c.__line, {value} AS v, p.__line AS parent_line, p.{first_ref} AS parent_value
+                    FROM raw.{child} c FULL OUTER JOIN raw.{parent} p ON {match}
+                    WHERE ({not_null} AND p.{first_ref} IS NULL) OR (c.__line IS NULL AND p.{first_ref} IS NOT NULL)""")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {kept} AS SELECT __line, v FROM {joined} WHERE __line IS NOT NULL")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {unreferenced_table(*pair)} AS "
+                        f"SELECT parent_line AS __line, parent_value AS v FROM {joined} WHERE __line IS NULL")
+            con.execute(f"DROP TABLE {joined}")
+            if unreferenced is not None:
+                unreferenced[pair] = unreferenced_table(*pair)
+        else:
+            # A left join, not NOT EXISTS: DuckDB then builds its hash table on the smaller side.
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {kept} AS SELECT c.__line, {value} AS v FROM raw.{child} c
+                    LEFT JOIN raw.{parent} p ON {match} WHERE {not_null} AND p.{first_ref} IS NULL""")
         if broken is not None and len(fk.fields) == 1:
             broken[fk.fields[0]] = kept
         rows = con.execute(f"SELECT __line, v FROM {kept} ORDER BY __line").fetchall()
@@ -323,8 +354,11 @@ def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageS
     return found
 
 
-def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str]) -> list[Finding]:
-    """Run every generated constraint and key check over the loaded raw tables."""
+def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str],
+                        unreferenced: dict[tuple[str, str], str] | None = None,
+                        wanted: frozenset[tuple[str, str]] = frozenset()) -> list[Finding]:
+    """Run every generated constraint and key check over the loaded raw tables (for `unreferenced`
+    and `wanted`, see `_foreign_key_findings`)."""
     found: list[Finding] = []
     for name, table in package.tables.items():
         if name not in loaded:
@@ -333,7 +367,7 @@ def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, lo
         found += _primary_key_findings(con, table)
         found += _unique_findings(con, table)
         broken: dict[str, str] = {}
-        found += _foreign_key_findings(con, package, table, loaded, broken)
+        found += _foreign_key_findings(con, package, table, loaded, broken, unreferenced, wanted)
         for field, fk in deferred_pattern_fields(package, table).items():
             found += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field))
     return found

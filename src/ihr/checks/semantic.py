@@ -7,7 +7,7 @@ Each rule is a small registered function whose docstring says why it exists; the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import duckdb
@@ -25,6 +25,7 @@ class RuleContext:
     package: PackageSpec
     loaded: set[str]
     today: dt.date
+    unreferenced: dict[tuple[str, str], str] = field(default_factory=dict)  # see rows.unreferenced_table
 
     def has(self, *tables: str) -> bool:
         return all(t in self.loaded for t in tables)
@@ -74,9 +75,13 @@ def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
     for main, link, key in (("claims", "claim_sources", "claim_id"), ("events", "event_sources", "event_id")):
         if not ctx.has(main, link):
             continue
-        rows = ctx.con.execute(
-            f"SELECT m.__line, m.{key} FROM raw.{main} m WHERE m.{key} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM raw.{link} l WHERE l.{key} = m.{key}) ORDER BY m.__line").fetchall()
+        kept = ctx.unreferenced.get((link, key))  # left by the foreign-key check's join
+        if kept is not None:
+            rows = ctx.con.execute(f"SELECT __line, v FROM {kept} ORDER BY __line").fetchall()
+        else:
+            rows = ctx.con.execute(
+                f"SELECT m.__line, m.{key} FROM raw.{main} m WHERE m.{key} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM raw.{link} l WHERE l.{key} = m.{key}) ORDER BY m.__line").fetchall()
         for line, value in rows:
             yield _finding(ctx, main, line, key, "missing-source", "error",
                            f'"{value}" has no row in {link}; every {main[:-1]} needs at least one source', value)
@@ -201,17 +206,32 @@ def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
         yield _finding(ctx, "claim_relations", line, "related_claim_id", "self-relation", "error", f'"{value}" relates to itself', value)
 
 
+# The foreign-key joins keep the referenced rows these child fields never name, for missing-source
+# and unused-source.
+UNREFERENCED_WANTED = frozenset({("claim_sources", "claim_id"), ("event_sources", "event_id"), ("claim_sources", "source_id")})
+
+
 @rule("unused-source", "warning", "sources", "claim_sources", "event_sources")
 def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
     """A source no row cites is clutter or a forgotten link; originals of cited reposts count as cited."""
     if not ctx.has("sources", "claim_sources", "event_sources"):
         return
-    rows = ctx.con.execute(
-        """SELECT s.__line, s.source_id FROM raw.sources s
-           WHERE s.source_id NOT IN (SELECT source_id FROM raw.claim_sources WHERE source_id IS NOT NULL)
-             AND s.source_id NOT IN (SELECT source_id FROM raw.event_sources WHERE source_id IS NOT NULL)
-             AND s.source_id NOT IN (SELECT derived_from_id FROM raw.sources WHERE derived_from_id IS NOT NULL)
-           ORDER BY s.__line""").fetchall()
+    kept = ctx.unreferenced.get(("claim_sources", "source_id"))
+    if kept is not None:
+        # Sources no claim cites (left by the foreign-key check's join: few rows), minus those an
+        # event cites or a repost names; left joins build their hash tables on those few rows.
+        rows = ctx.con.execute(
+            f"""SELECT u.__line, u.v FROM {kept} u
+                LEFT JOIN raw.event_sources e ON e.source_id = u.v
+                LEFT JOIN raw.sources d ON d.derived_from_id = u.v
+                WHERE e.source_id IS NULL AND d.derived_from_id IS NULL ORDER BY u.__line""").fetchall()
+    else:
+        rows = ctx.con.execute(
+            """SELECT s.__line, s.source_id FROM raw.sources s
+               WHERE s.source_id NOT IN (SELECT source_id FROM raw.claim_sources WHERE source_id IS NOT NULL)
+                 AND s.source_id NOT IN (SELECT source_id FROM raw.event_sources WHERE source_id IS NOT NULL)
+                 AND s.source_id NOT IN (SELECT derived_from_id FROM raw.sources WHERE derived_from_id IS NOT NULL)
+               ORDER BY s.__line""").fetchall()
     for line, value in rows:
         yield _finding(ctx, "sources", line, "source_id", "unused-source", "warning", f'"{value}" is not cited by any claim or event', value)
 
@@ -219,11 +239,13 @@ def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
 @rule("duplicate-url", "warning", "sources")
 def one_source_per_url(ctx: RuleContext) -> Iterable[Finding]:
     """Two sources with one URL are usually one source entered twice, which inflates corroboration."""
+    # Hashes first (cheap to group); only rows whose url hash repeats are compared exactly.
     if not ctx.has("sources"):
         return
     rows = ctx.con.execute(
-        """SELECT __line, url, first_line FROM (SELECT __line, url, min(__line) OVER (PARTITION BY url) AS first_line
-           FROM raw.sources WHERE url IS NOT NULL) WHERE __line <> first_line ORDER BY __line""").fetchall()
+        """WITH h AS (SELECT hash(url) AS h FROM raw.sources WHERE url IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+           SELECT __line, url, first_line FROM (SELECT __line, url, min(__line) OVER (PARTITION BY url) AS first_line
+           FROM raw.sources WHERE url IS NOT NULL AND hash(url) IN (SELECT h FROM h)) WHERE __line <> first_line ORDER BY __line""").fetchall()
     for line, url, first in rows:
         yield _finding(ctx, "sources", line, "url", "duplicate-url", "warning", f"the same url is used on line {first}", url)
 
@@ -273,8 +295,9 @@ def text_is_clean(ctx: RuleContext) -> Iterable[Finding]:
                     yield from text_findings(path, name, line, col, value)
 
 
-def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str], today: dt.date) -> list[Finding]:
-    ctx = RuleContext(con, package, loaded, today)
+def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str], today: dt.date,
+                    unreferenced: dict[tuple[str, str], str] | None = None) -> list[Finding]:
+    ctx = RuleContext(con, package, loaded, today, unreferenced or {})
     found: list[Finding] = []
     for r in RULES:
         if all(t in package.tables for t in r.tables):
