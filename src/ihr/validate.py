@@ -108,7 +108,8 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
         keep = None if not own_connection else fields_needed_after_read(package, table)
         deferred = frozenset(deferred_pattern_fields(package, table))
         result, found = load_table(con, package.root, table, keep=keep, scans=scans,
-                                   flag_for=lambda control, non_ascii, t=table, d=deferred: row_flag_condition(t, control, non_ascii, d))
+                                   flag_for=lambda control, non_ascii, line_feeds, t=table, d=deferred:
+                                   row_flag_condition(t, control, non_ascii, d, line_feeds))
         report.extend(found)
         if result.loaded:
             loaded.add(name)

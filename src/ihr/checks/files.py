@@ -33,6 +33,7 @@ BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 CHUNK = 1 << 22
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 csv.field_size_limit(2**31 - 1)
 
 
@@ -55,7 +56,7 @@ class ByteFacts:
     first_cr_line: int | None = None
     lone_cr: bool = False  # a carriage return not followed by a line feed
     nul: bool = False
-    control: bool = False  # a control byte other than tab, line feed and carriage return
+    control: frozenset[int] = frozenset()  # control bytes other than tab, line feed and carriage return
     non_ascii: bool = False
     error: OSError | None = None
 
@@ -101,8 +102,8 @@ def scan_bytes(file: Path) -> ByteFacts:
                     facts.lone_cr = True
                 if not facts.nul and b"\x00" in chunk:
                     facts.nul = True
-                if not facts.control and len(chunk.translate(None, CONTROL_BYTES)) != size:
-                    facts.control = True
+                if len(chunk.translate(None, CONTROL_BYTES)) != size:
+                    facts.control |= frozenset(chunk.translate(None, NON_CONTROL_BYTES))
                 if not facts.non_ascii and not chunk.isascii():
                     facts.non_ascii = True
                 facts.lines += chunk.count(b"\n")
@@ -193,13 +194,14 @@ class _Layout:
     table: TableSpec
     header: list[str]
     keep: set[str] | None
-    flag_for: "Callable[[bool, bool], str | None] | None"  # (control, non_ascii) -> row condition
-    control: bool = True
+    flag_for: "Callable[[frozenset[int] | None, bool, bool], str | None] | None"  # see load_table
+    control: frozenset[int] | None = None  # control bytes in the file; None: unknown
     non_ascii: bool = True
+    line_feeds: bool = False  # records span lines: flag every cell with a line break
 
     @property
     def flag(self) -> str | None:
-        return None if self.flag_for is None else self.flag_for(self.control, self.non_ascii)
+        return None if self.flag_for is None else self.flag_for(self.control, self.non_ascii, self.line_feeds)
 
     def kept(self, name: str) -> bool:
         return self.keep is None or name in self.keep
@@ -239,15 +241,68 @@ class _Layout:
         return "".join(f", {self.stored(n)} AS {quote_ident(n)}" for n in self.table.field_names)
 
 
-def _finish(con: duckdb.DuckDBPyConnection, layout: _Layout, data_table: str, line_expr: str, materialize: bool) -> None:
+def _line_steps(blanks: list[int], embedded: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Record k starts on line k + 2 + add(k), with add a step function: (first rowid, add) pairs.
+
+    `embedded`: (rowid, line breaks inside its cells), by rowid; the rows after it start that many
+    lines later. `blanks`: physical lines of blank lines; blank j lies before record k exactly
+    when blanks[j] - j <= k + 2 + E(k), E(k) being the breaks in records before k."""
+    import bisect
+
+    starts = [0] + [r + 1 for r, _ in embedded]  # E is constant from each start on
+    totals = [0]
+    for _, b in embedded:
+        totals.append(totals[-1] + b)
+    blank_from: list[int] = []
+    for j, line in enumerate(blanks):
+        target = line - j - 2  # smallest k with k + E(k) >= target
+        i = 0 if not blank_from else bisect.bisect_right(starts, blank_from[-1]) - 1
+        while True:
+            k = max(starts[i], target - totals[i])
+            if i + 1 == len(starts) or k < starts[i + 1]:
+                break
+            i += 1
+        blank_from.append(k)
+    points = sorted(set(starts) | set(blank_from))
+    steps = []
+    for p in points:
+        e = totals[bisect.bisect_right(starts, p) - 1]
+        steps.append((p, e + bisect.bisect_right(blank_from, p)))
+    return steps
+
+
+class _Lines:
+    """Where a data table's physical line numbers come from: rowid + 2, or an ASOF join with the
+    step table when blank lines or multi-line records shift them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, data_table: str, steps: list[tuple[int, int]]) -> None:
+        self.con = con
+        self.shifted = any(add for _, add in steps)
+        if not self.shifted:
+            self.source, self.expr, self.steps = data_table, "CAST(rowid AS BIGINT) + 2", None
+            return
+        self.steps = quote_ident(f"__steps_{abs(hash(data_table))}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {self.steps} AS SELECT CAST(unnest($1) AS BIGINT) AS first_rowid, "
+                    f"CAST(unnest($2) AS BIGINT) AS add_lines", [[f for f, _ in steps], [a for _, a in steps]])
+        self.source = (f"(SELECT d.*, CAST(d.rowid AS BIGINT) + 2 + s.add_lines AS __line_shifted FROM {data_table} d "
+                       f"ASOF JOIN {self.steps} s ON d.rowid >= s.first_rowid)")
+        self.expr = "__line_shifted"
+
+    def drop(self) -> None:
+        if self.steps:
+            self.con.execute(f"DROP TABLE IF EXISTS {self.steps}")
+
+
+def _finish(con: duckdb.DuckDBPyConnection, layout: _Layout, data_table: str, lines: "_Lines | str", materialize: bool) -> None:
     """Create raw.<table> (kept fields) and, with a flag, the flagged rows with all fields."""
     target = f"raw.{quote_ident(layout.table.name)}"
+    source, line_expr = (lines.source, lines.expr) if isinstance(lines, _Lines) else (data_table, lines)
     if layout.flag is not None:
         con.execute(f"CREATE OR REPLACE TABLE {flagged_table(layout.table.name)} AS SELECT {line_expr} AS __line{layout.all_stored()} "
-                    f"FROM {data_table} WHERE __flag AND __ragged IS NULL ORDER BY __line")
+                    f"FROM {source} WHERE __flag AND __ragged IS NULL ORDER BY __line")
     if materialize:  # the line arithmetic runs once, and short or long rows go
         con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {line_expr} AS __line{layout.kept_names()} "
-                    f"FROM {data_table} WHERE __ragged IS NULL")
+                    f"FROM {source} WHERE __ragged IS NULL ORDER BY __line")
         con.execute(f"DROP TABLE {data_table}")
     else:
         con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line{layout.kept_names()} FROM {data_table}")
@@ -284,7 +339,10 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
         try:
             read(parallel=True)
         except duckdb.Error:
-            read(parallel=False)  # DuckDB's parallel reader refuses padding with quoted line breaks
+            # DuckDB's parallel reader refuses padding with quoted line breaks: records span lines,
+            # so flag every cell holding a line break in the same (serial) pass.
+            layout.line_feeds = True
+            read(parallel=False)
         rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
         records = con.execute(f"SELECT count(*) FROM {data_table}").fetchall()[0][0]
     except duckdb.Error:
@@ -294,45 +352,38 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
     if rejected or facts is None or facts.error or facts.lone_cr or facts.nul:
         con.execute(f"DROP TABLE {data_table}")
         return None
-    # Physical lines: record k starts on s_k = k + 2 plus the line breaks inside earlier records'
-    # cells, plus one per skipped blank line above it; blank j lies before record k exactly when
-    # blanks[j] - j <= s_k. Any other mismatch (a "blank line" that is really inside a quoted
-    # cell, say) sends the file to the slow path.
-    start_expr = "CAST(rowid AS BIGINT) + 2"
-    multiline = False
+    # Physical lines: record k (rowid k) starts on line k + 2, plus the line breaks inside earlier
+    # records' cells, plus the blank lines DuckDB skipped before it. Breaks are counted on the
+    # rows that hold any (all flagged when `line_feeds` is set; few); a count that does not add up
+    # (a "blank line" inside a quoted cell, say) sends the file to the slow path.
     blanks: list[int] = []
+    embedded: list[tuple[int, int]] = []
     if records + 1 != facts.physical_lines:
         blanks = _blank_lines(file.read_bytes())
     if records + 1 + len(blanks) != facts.physical_lines:
+        if layout.flag_for is not None and not layout.line_feeds:
+            # Line breaks inside cells: read again, flagging every cell that holds one.
+            con.execute(f"DROP TABLE {data_table}")
+            layout.line_feeds = True
+            return _fast_load(con, layout, file, facts_of, read_from)
         breaks = " + ".join(f"coalesce(length({layout.stored(n)}) - length(replace({layout.stored(n)}, chr(10), '')), 0)"
                             for n in table.field_names if n in header) or "0"
-        embedded = con.execute(f"SELECT coalesce(sum({breaks}), 0) FROM {data_table}").fetchall()[0][0]
-        if records + 1 + len(blanks) + embedded != facts.physical_lines:
+        holding = "__flag" if layout.flag_for is not None else "true"
+        embedded = con.execute(f"SELECT rowid, b FROM (SELECT rowid, {breaks} AS b FROM {data_table} WHERE {holding}) "
+                               f"WHERE b > 0 ORDER BY rowid").fetchall()
+        if records + 1 + len(blanks) + sum(b for _, b in embedded) != facts.physical_lines:
             con.execute(f"DROP TABLE {data_table}")
             return None
-        if layout.flag_for is not None and not layout.control:
-            # Line breaks inside cells: read again, flagging control characters this time.
-            con.execute(f"DROP TABLE {data_table}")
-            layout.control = True
-            return _fast_load(con, layout, file, facts_of, read_from)
-        multiline = True
-        con.execute(f"""CREATE OR REPLACE TABLE {data_table} AS
-            SELECT *, CAST(rowid AS BIGINT) + 2 + CAST(coalesce(sum({breaks}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS __start
-            FROM {data_table} ORDER BY rowid""")
-        start_expr = "__start"
-    line_expr = start_expr
-    if blanks:
-        thresholds = ", ".join(str(b - j) for j, b in enumerate(blanks))
-        line_expr += f" + (SELECT count(*) FROM (SELECT unnest([{thresholds}]) AS t) WHERE t <= {start_expr})"
-    line_expr = f"CAST({line_expr} AS BIGINT)"
+    lines = _Lines(con, data_table, _line_steps(blanks, embedded))
     # Line numbers are exact now: short and long rows are reported here and dropped, as the slow
     # path would, without re-reading the file in Python.
-    ragged = con.execute(f"SELECT {line_expr}, __ragged FROM {data_table} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
+    ragged = con.execute(f"SELECT {lines.expr}, __ragged FROM {lines.source} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
     found = [Finding(table.path, line, None, "blank-row", "error", "the row is empty", table=table.name, layer="file")
              for line in blanks] + [Finding(table.path, line, None, code, "error",
                      f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
                      table=table.name, layer="file") for line, code in ragged]
-    _finish(con, layout, data_table, line_expr, materialize=bool(ragged or blanks or multiline))
+    _finish(con, layout, data_table, lines, materialize=bool(ragged or blanks or embedded))
+    lines.drop()
     return found
 
 
@@ -408,8 +459,8 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
                scans: ScanAhead | None = None) -> tuple[LoadedTable, list[Finding]]:
     """Check one CSV file and load its rows into `raw.<table>`; never raises on bad content.
 
-    `flag_for(control, non_ascii)`: the SQL condition, true for a row that may hold a finding (see
-    module docstring), given what the file's bytes contain. `keep`: the fields to store in
+    `flag_for(control, non_ascii, line_feeds)`: the SQL condition, true for a row that may hold a
+    finding (see module docstring), given what the file's bytes contain (see `_Layout`). `keep`: the fields to store in
     raw.<table>; None keeps all. `scans`: byte scans running ahead of the reads.
     """
     shown = table.path
@@ -456,8 +507,11 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     layout = _Layout(table, header, keep, flag_for)
     if flag_for is not None:  # the row condition depends on the bytes: scan first (or ahead)
         known = scans.facts(file) if scans is not None else scan_bytes(file)
-        layout.control = known.control or known.carriage_returns > 0 or known.nul or known.error is not None
-        layout.non_ascii = known.non_ascii or known.error is not None
+        if known.nul or known.error is not None:
+            layout.control, layout.non_ascii = None, True
+        else:
+            layout.control = known.control | ({13} if known.carriage_returns else set())
+            layout.non_ascii = known.non_ascii
 
         def facts_of() -> ByteFacts | None:
             return known
@@ -489,7 +543,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     if fast is not None:
         found += fast
     else:
-        layout.control = layout.non_ascii = True
+        layout.control, layout.non_ascii = None, True
         data = file.read_bytes()
         if data.startswith(BOM):
             data = data[len(BOM):]

@@ -18,6 +18,8 @@ from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec
 NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 HINT_LIMIT = 200  # "did you mean" hints for at most this many broken references per key
+HINT_BLOCKING_IDS = 20_000  # above this many ids, hints compare only ids with the same first characters
+HINT_BLOCK_PREFIX = 5
 
 PARTIAL_DATE_MACROS = """
 CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE
@@ -167,16 +169,23 @@ def deferred_pattern_fields(package: PackageSpec, table: TableSpec) -> dict[str,
     return deferred
 
 
-def row_flag_condition(table: TableSpec, control: bool = True, non_ascii: bool = True,
-                       deferred: frozenset[str] = frozenset()) -> str | None:
+def row_flag_condition(table: TableSpec, control: frozenset[int] | None = None, non_ascii: bool = True,
+                       deferred: frozenset[str] = frozenset(), line_feeds: bool = False) -> str | None:
     """SQL true for a row where any cell check or text check could fail.
 
     The read evaluates it on every row in the same pass as the parse; the exact checks then run on
-    the flagged rows alone (`_cell_findings`, the text-hygiene rule). `control` and `non_ascii`
-    say whether the file's bytes hold control characters or non-ASCII text at all; `deferred`
-    fields leave their pattern to the foreign-key check (`deferred_pattern_fields`)."""
+    the flagged rows alone (`_cell_findings`, the text-hygiene rule). `control` (the control bytes
+    the file holds, None if unknown) and `non_ascii` come from the byte scan; `deferred` fields
+    leave their pattern to the foreign-key check (`deferred_pattern_fields`). With `line_feeds`
+    (records span lines) every cell holding a line break is flagged, so that the read can count
+    the breaks on the flagged rows alone."""
+    if line_feeds and control is not None:
+        control = control | {10}
     conditions = [c.flag for f in table.fields for c in cell_checks(f) if not (c.code == "pattern" and f.name in deferred)]
     conditions += [suspect_sql(quote_ident(f.name), control, non_ascii) for f in table.fields if needs_text_prefilter(f)]
+    if line_feeds:
+        conditions += [f"({quote_ident(f.name)} IS NOT NULL AND contains({quote_ident(f.name)}, chr(10)))"
+                       for f in table.fields if not needs_text_prefilter(f)]
     return " OR ".join(f"({c})" for c in conditions) if conditions else None
 
 
@@ -251,17 +260,24 @@ def _unique_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[F
 
 
 def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, column: str) -> dict[str, str]:
-    """For each broken reference, the most similar existing id (Jaro-Winkler >= 0.85), in SQL."""
+    """For each broken reference, the most similar existing id (Jaro-Winkler >= 0.85), in SQL.
+
+    Comparing every broken value with every id costs broken x ids similarity computations (200 x
+    1M took seconds); above HINT_BLOCKING_IDS ids, only ids sharing the first HINT_BLOCK_PREFIX
+    characters are compared (an equi-join), so a typo in those characters gets no hint there."""
     if not broken:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE __broken (v VARCHAR)")
-    con.executemany("INSERT INTO __broken VALUES (?)", [(v,) for v in sorted(set(broken))])
+    con.execute("CREATE OR REPLACE TEMP TABLE __broken AS SELECT CAST(unnest($1) AS VARCHAR) AS v", [sorted(set(broken))])
     col = quote_ident(column)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __ids AS SELECT DISTINCT {col} AS id FROM raw.{quote_ident(table)} WHERE {col} IS NOT NULL")
+    many = con.execute("SELECT count(*) FROM __ids").fetchall()[0][0] > HINT_BLOCKING_IDS
+    pairs = (f"__broken b JOIN __ids p ON left(p.id, {HINT_BLOCK_PREFIX}) = left(b.v, {HINT_BLOCK_PREFIX})" if many
+             else "__broken b, __ids p")
     rows = con.execute(
         f"""SELECT v, arg_max(id, score) FROM (
-                SELECT b.v, p.{col} AS id, jaro_winkler_similarity(b.v, p.{col}) AS score
-                FROM __broken b, (SELECT DISTINCT {col} FROM raw.{quote_ident(table)} WHERE {col} IS NOT NULL) p)
+                SELECT b.v, p.id, jaro_winkler_similarity(b.v, p.id) AS score FROM {pairs})
             WHERE score >= 0.85 GROUP BY v""").fetchall()
+    con.execute("DROP TABLE __ids")
     return dict(rows)
 
 

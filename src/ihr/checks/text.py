@@ -50,17 +50,32 @@ def text_findings(path: str, table: str, line: int, column: str, value: str) -> 
             for code, msg in text_problems(value)]
 
 
-def suspect_sql(column: str, control: bool = True, non_ascii: bool = True) -> str:
+MAX_CONTAINS_TESTS = 4
+
+
+def control_sql(column: str, control: frozenset[int] | None) -> str | None:
+    """SQL true for a cell holding one of the `control` characters (None: any control character).
+
+    The byte scan tells which control bytes a file holds at all; a few `contains` tests (memchr)
+    are much cheaper than a regular expression over every cell."""
+    if control is None or len(control) > MAX_CONTAINS_TESTS:
+        return f"regexp_matches({column}, '{CONTROL_CHARACTERS}')"
+    if not control:
+        return None
+    return " OR ".join(f"contains({column}, chr({b}))" for b in sorted(control))
+
+
+def suspect_sql(column: str, control: frozenset[int] | None = None, non_ascii: bool = True) -> str:
     """SQL true for a cell that may fail a text check, for the read's row flag; Python classifies
     the few flagged cells exactly (`text_problems`).
 
-    Two anchored regular expressions look at the cell's ends only (cheap); the scan for control
-    characters reads the whole cell, so it is left out when the file's bytes hold none
-    (`control=False`; line breaks inside cells are caught by the line count). Likewise the NFC test
-    when the file is pure ASCII (`non_ascii=False`)."""
+    Two anchored regular expressions look at the cell's ends only (cheap); the control-character
+    test covers the control bytes the file holds (`control`, see `control_sql`; an empty set when it
+    holds none), and the NFC test is left out when the file is pure ASCII (`non_ascii=False`)."""
     tests = [f"regexp_matches({column}, '{START_PATTERN}')", f"regexp_matches({column}, '{END_PATTERN}')"]
-    if control:
-        tests.append(f"regexp_matches({column}, '{CONTROL_CHARACTERS}')")
+    control_test = control_sql(column, control)
+    if control_test:
+        tests.append(control_test)
     if non_ascii:
         tests.append(f"{column} <> nfc_normalize({column})")
     return f"({column} IS NOT NULL AND ({' OR '.join(tests)}))"

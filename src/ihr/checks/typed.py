@@ -130,9 +130,7 @@ def typed_frame(con: "duckdb.DuckDBPyConnection", table: TableSpec, excluded_lin
     """Typed rows of a raw table (all fields, or `columns`; rows matching `where`), minus the lines
     whose raw text already failed."""
     exprs = ", ".join(["__line"] + [typed_expression(f) for f in table.fields if columns is None or f.name in columns])
-    con.execute("CREATE OR REPLACE TEMP TABLE __excluded (line BIGINT)")
-    if excluded_lines:
-        con.executemany("INSERT INTO __excluded VALUES (?)", [(x,) for x in sorted(excluded_lines)])
+    con.execute("CREATE OR REPLACE TEMP TABLE __excluded AS SELECT CAST(unnest($1) AS BIGINT) AS line", [sorted(excluded_lines)])
     return con.sql(
         f"SELECT {exprs} FROM raw.{quote_ident(table.name)} WHERE ({where}) AND __line NOT IN (SELECT line FROM __excluded) ORDER BY __line"
     ).pl()
