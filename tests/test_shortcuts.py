@@ -209,28 +209,34 @@ def test_rules_reading_the_foreign_key_joins_agree_with_their_own_queries(name, 
 
 
 @settings(max_examples=400, deadline=None)
-@given(layout=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=15))
+@given(layout=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2), st.booleans()), min_size=1, max_size=15))
 def test_line_steps_give_every_record_its_physical_line(layout):
-    """The read numbers records from rowid plus a step function built from the blank lines and the
-    line breaks inside cells; walking a file line by line must give the same start lines."""
+    """The read numbers records from rowid plus a step function built from the blank lines, the
+    line breaks inside cells and the records DuckDB rejected (numbered by DuckDB as record index
+    + 2 + blank lines before); walking a file line by line must give the same start lines."""
     import bisect
 
     from ihr.checks.files import _line_steps
 
-    line, starts, blanks, embedded = 1, [], [], []
-    for k, (blank_lines_before, breaks_inside) in enumerate(layout):
+    line, kept_starts, rejected_starts, blanks, embedded, rejected = 1, [], [], [], [], []
+    for k, (blank_lines_before, breaks_inside, is_rejected) in enumerate(layout):
         for _ in range(blank_lines_before):
             line += 1
             blanks.append(line)
         line += 1
-        starts.append(line)
+        if is_rejected:
+            rejected.append((k + 2 + len(blanks), breaks_inside))
+            rejected_starts.append(line)
+        else:
+            if breaks_inside:
+                embedded.append((len(kept_starts), breaks_inside))
+            kept_starts.append(line)
         line += breaks_inside
-        if breaks_inside:
-            embedded.append((k, breaks_inside))
-    steps = _line_steps(blanks, embedded)
+    steps, rejected_lines = _line_steps(blanks, embedded, rejected)
     firsts = [first for first, _ in steps]
-    for k, start in enumerate(starts):
-        assert k + 2 + steps[bisect.bisect_right(firsts, k) - 1][1] == start
+    for rowid, start in enumerate(kept_starts):
+        assert rowid + 2 + steps[bisect.bisect_right(firsts, rowid) - 1][1] == start
+    assert rejected_lines == rejected_starts
 
 
 @pytest.mark.parametrize("control", [None, frozenset(), frozenset({7}), frozenset({7, 11, 12, 27, 31, 127})])

@@ -241,34 +241,62 @@ class _Layout:
         return "".join(f", {self.stored(n)} AS {quote_ident(n)}" for n in self.table.field_names)
 
 
-def _line_steps(blanks: list[int], embedded: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Record k starts on line k + 2 + add(k), with add a step function: (first rowid, add) pairs.
+class LineCountMismatch(Exception):
+    """The byte scan and DuckDB's records disagree on where lines are; the slow path decides."""
 
-    `embedded`: (rowid, line breaks inside its cells), by rowid; the rows after it start that many
-    lines later. `blanks`: physical lines of blank lines; blank j lies before record k exactly
-    when blanks[j] - j <= k + 2 + E(k), E(k) being the breaks in records before k."""
-    import bisect
 
-    starts = [0] + [r + 1 for r, _ in embedded]  # E is constant from each start on
-    totals = [0]
-    for _, b in embedded:
-        totals.append(totals[-1] + b)
-    blank_from: list[int] = []
-    for j, line in enumerate(blanks):
-        target = line - j - 2  # smallest k with k + E(k) >= target
-        i = 0 if not blank_from else bisect.bisect_right(starts, blank_from[-1]) - 1
-        while True:
-            k = max(starts[i], target - totals[i])
-            if i + 1 == len(starts) or k < starts[i + 1]:
+def _line_steps(blanks: list[int], embedded: list[tuple[int, int]],
+                rejected: list[tuple[int, int]] = ()) -> tuple[list[tuple[int, int]], list[int]]:
+    """Physical lines from rowids: (first rowid, add) steps such that the row with rowid r starts
+    on line r + 2 + add(r), and the physical line of each rejected record.
+
+    Inputs, each sorted: `blanks`, the physical lines of blank lines (DuckDB skips them);
+    `embedded`, (rowid, line breaks inside its cells) of kept rows; `rejected`, (DuckDB's line
+    number, line breaks inside) of records DuckDB rejected (too few or too many cells), DuckDB
+    numbering lines as record index + 2 + blank lines before, i.e. not counting breaks inside
+    cells. One sweep in file order, jumping over runs of ordinary records."""
+    inf = float("inf")
+    k = r = breaks = nblank = 0  # next record index, next rowid, breaks and blank lines so far
+    ib = ir = ig = 0
+    steps: list[tuple[int, int]] = [(0, 0)]
+    rejected_lines: list[int] = []
+
+    def note() -> None:
+        add = (k - r) + nblank + breaks
+        if steps[-1][0] == r:
+            steps[-1] = (r, add)
+        elif steps[-1][1] != add:
+            steps.append((r, add))
+
+    while ib < len(blanks) or ir < len(rejected) or ig < len(embedded):
+        duck = k + 2 + nblank  # DuckDB's line number of the next record
+        physical = duck + breaks  # where the next record starts unless a blank line is there
+        next_blank = blanks[ib] if ib < len(blanks) else inf
+        next_reject = rejected[ir][0] if ir < len(rejected) else inf
+        next_break = embedded[ig][0] if ig < len(embedded) else inf
+        if next_blank < physical or next_reject < duck or next_break < r:
+            raise LineCountMismatch()
+        if next_blank == physical:
+            nblank += 1
+            ib += 1
+        elif next_reject == duck:
+            rejected_lines.append(physical)
+            breaks += rejected[ir][1]
+            k += 1
+            ir += 1
+        elif next_break == r:
+            breaks += embedded[ig][1]
+            k += 1
+            r += 1
+            ig += 1
+        else:  # a run of ordinary records up to the next event
+            run = min(next_blank - physical, next_reject - duck, next_break - r)
+            if run == inf:
                 break
-            i += 1
-        blank_from.append(k)
-    points = sorted(set(starts) | set(blank_from))
-    steps = []
-    for p in points:
-        e = totals[bisect.bisect_right(starts, p) - 1]
-        steps.append((p, e + bisect.bisect_right(blank_from, p)))
-    return steps
+            k += int(run)
+            r += int(run)
+        note()
+    return steps, rejected_lines
 
 
 class _Lines:
@@ -324,43 +352,64 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
     path_literal = "'" + str(read_from or file).replace("'", "''") + "'"
     data_table = f"raw.{quote_ident('__data_' + table.name)}"
 
-    def read(parallel: bool) -> None:
+    def read(parallel: bool, padded: bool = True) -> None:
         # No row_number() window here: it would halve the read speed. Rows keep file order, so the
         # physical line is computed from rowid below.
         con.execute("DROP TABLE IF EXISTS __rejects; DROP TABLE IF EXISTS __rejects_scan")  # this file's rejects only
-        inner = (f"SELECT {layout.fields('')}, CASE WHEN c{width} IS NOT NULL THEN 'extra-cell' WHEN c{width - 1} IS NULL THEN 'missing-cell' END AS __ragged "
-                 f"""FROM read_csv({path_literal}, header=true, columns={columns}, auto_detect=false,
-                    delim=',', quote='"', escape='"', strict_mode=true, null_padding=true, nullstr='\\x01',
+        if padded:
+            spec, ragged = columns, f"CASE WHEN c{width} IS NOT NULL THEN 'extra-cell' WHEN c{width - 1} IS NULL THEN 'missing-cell' END"
+        else:  # exact width: short and long rows land in the rejects table instead
+            spec, ragged = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}", "CAST(NULL AS VARCHAR)"
+        inner = (f"SELECT {layout.fields('')}, {ragged} AS __ragged "
+                 f"""FROM read_csv({path_literal}, header=true, columns={spec}, auto_detect=false,
+                    delim=',', quote='"', escape='"', strict_mode=true, null_padding={str(padded).lower()}, nullstr='\x01',
                     store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
                     parallel={str(parallel).lower()})""")
         con.execute(f"CREATE OR REPLACE TABLE {data_table} AS {layout.wrap(inner)}")
 
+    padded = True
     try:
         try:
             read(parallel=True)
         except duckdb.Error:
             # DuckDB's parallel reader refuses padding with quoted line breaks: records span lines,
-            # so flag every cell holding a line break in the same (serial) pass.
+            # so flag every cell holding a line break in the same pass, and read without padding
+            # (short and long rows become rejects, whose line numbers DuckDB reports).
             layout.line_feeds = True
-            read(parallel=False)
-        rejected = con.execute("SELECT count(*) FROM __rejects").fetchall()[0][0]
+            try:
+                read(parallel=True, padded=False)
+                padded = False
+            except duckdb.Error:
+                read(parallel=False)
+        # One row per rejected record (DuckDB may list a short row once per missing cell).
+        rejects = con.execute("SELECT line, first(error_type ORDER BY error_type), first(csv_line) FROM __rejects "
+                              "GROUP BY line ORDER BY line").fetchall()
         records = con.execute(f"SELECT count(*) FROM {data_table}").fetchall()[0][0]
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {data_table}")
         return None
     facts = facts_of()
-    if rejected or facts is None or facts.error or facts.lone_cr or facts.nul:
+    ragged_rejects = {"MISSING COLUMNS": "missing-cell", "TOO MANY COLUMNS": "extra-cell"}
+    # DuckDB numbers rejected records reliably in LF files; a carriage return shifts its count, so
+    # such a file is read again from its LF copy (`load_table`).
+    usable = not padded and all(kind in ragged_rejects for _, kind, _ in rejects) and not (
+        facts is not None and facts.carriage_returns and read_from is None)
+    if (rejects and not usable) or facts is None or facts.error or facts.lone_cr or facts.nul:
         con.execute(f"DROP TABLE {data_table}")
         return None
-    # Physical lines: record k (rowid k) starts on line k + 2, plus the line breaks inside earlier
-    # records' cells, plus the blank lines DuckDB skipped before it. Breaks are counted on the
-    # rows that hold any (all flagged when `line_feeds` is set; few); a count that does not add up
-    # (a "blank line" inside a quoted cell, say) sends the file to the slow path.
+    # Physical lines: record k starts on line k + 2, plus the line breaks inside earlier records'
+    # cells, plus the blank lines DuckDB skipped before it (rowids skip rejected records). Breaks
+    # are counted on the rows that hold any (all flagged when `line_feeds` is set; few); a count
+    # that does not add up (a "blank line" inside a quoted cell, say) sends the file to the slow
+    # path.
+    # DuckDB's text of a rejected record starts with the blank lines before it, if any.
+    rejected = [(line, (text or "").lstrip("\n").count("\n")) for line, _, text in rejects]
     blanks: list[int] = []
     embedded: list[tuple[int, int]] = []
-    if records + 1 != facts.physical_lines:
+    total = records + len(rejected) + 1 + sum(b for _, b in rejected)
+    if total != facts.physical_lines:
         blanks = _blank_lines(file.read_bytes())
-    if records + 1 + len(blanks) != facts.physical_lines:
+    if total + len(blanks) != facts.physical_lines:
         if layout.flag_for is not None and not layout.line_feeds:
             # Line breaks inside cells: read again, flagging every cell that holds one.
             con.execute(f"DROP TABLE {data_table}")
@@ -371,13 +420,19 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
         holding = "__flag" if layout.flag_for is not None else "true"
         embedded = con.execute(f"SELECT rowid, b FROM (SELECT rowid, {breaks} AS b FROM {data_table} WHERE {holding}) "
                                f"WHERE b > 0 ORDER BY rowid").fetchall()
-        if records + 1 + len(blanks) + sum(b for _, b in embedded) != facts.physical_lines:
+        if total + len(blanks) + sum(b for _, b in embedded) != facts.physical_lines:
             con.execute(f"DROP TABLE {data_table}")
             return None
-    lines = _Lines(con, data_table, _line_steps(blanks, embedded))
+    try:
+        steps, rejected_lines = _line_steps(blanks, embedded, rejected)
+    except LineCountMismatch:
+        con.execute(f"DROP TABLE {data_table}")
+        return None
+    lines = _Lines(con, data_table, steps)
     # Line numbers are exact now: short and long rows are reported here and dropped, as the slow
     # path would, without re-reading the file in Python.
     ragged = con.execute(f"SELECT {lines.expr}, __ragged FROM {lines.source} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
+    ragged = sorted(ragged + [(line, ragged_rejects[kind]) for line, (_, kind, _) in zip(rejected_lines, rejects)])
     found = [Finding(table.path, line, None, "blank-row", "error", "the row is empty", table=table.name, layer="file")
              for line in blanks] + [Finding(table.path, line, None, code, "error",
                      f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
@@ -524,7 +579,8 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
             scanner.join()
             return facts_box[0] if facts_box else None
 
-    fast = _fast_load(con, layout, file, facts_of)
+    known_crlf = flag_for is not None and known.carriage_returns and not known.lone_cr and not known.nul
+    fast = None if known_crlf else _fast_load(con, layout, file, facts_of)  # CRLF: straight to the LF copy
     facts = facts_of()
     if facts is None or facts.error:
         facts = scan_bytes(file)
