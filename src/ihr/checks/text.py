@@ -50,7 +50,7 @@ def text_findings(path: str, table: str, line: int, column: str, value: str) -> 
             for code, msg in text_problems(value)]
 
 
-MAX_CONTAINS_TESTS = 4
+MAX_CONTAINS_TESTS = 8
 
 
 def control_sql(column: str, control: frozenset[int] | None) -> str | None:
