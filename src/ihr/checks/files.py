@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -198,10 +198,16 @@ class _Layout:
     control: frozenset[int] | None = None  # control bytes in the file; None: unknown
     non_ascii: bool = True
     line_feeds: bool = False  # records span lines: flag every cell with a line break
+    _flags: dict = field(default_factory=dict)
 
     @property
     def flag(self) -> str | None:
-        return None if self.flag_for is None else self.flag_for(self.control, self.non_ascii, self.line_feeds)
+        if self.flag_for is None:
+            return None
+        key = (self.control, self.non_ascii, self.line_feeds)
+        if key not in self._flags:  # the condition is long; build it once per state
+            self._flags[key] = self.flag_for(*key)
+        return self._flags[key]
 
     def kept(self, name: str) -> bool:
         return self.keep is None or name in self.keep
@@ -365,9 +371,10 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
                     delim=',', quote='"', escape='"', strict_mode=true, null_padding={str(padded).lower()}, nullstr='\x01',
                     store_rejects=true, rejects_table='__rejects', rejects_scan='__rejects_scan',
                     parallel={str(parallel).lower()})""")
-        con.execute(f"CREATE OR REPLACE TABLE {data_table} AS {layout.wrap(inner)}")
+        counted.append(con.execute(f"CREATE OR REPLACE TABLE {data_table} AS {layout.wrap(inner)}").fetchall()[0][0])
 
     padded = True
+    counted: list[int] = []
     try:
         try:
             read(parallel=True)
@@ -384,7 +391,7 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
         # One row per rejected record (DuckDB may list a short row once per missing cell).
         rejects = con.execute("SELECT line, first(error_type ORDER BY error_type), first(csv_line) FROM __rejects "
                               "GROUP BY line ORDER BY line").fetchall()
-        records = con.execute(f"SELECT count(*) FROM {data_table}").fetchall()[0][0]
+        records = counted[-1]  # CREATE TABLE AS returns the rows it wrote
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {data_table}")
         return None

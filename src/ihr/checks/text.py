@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -174,6 +175,7 @@ def _shape(parsed) -> _Shape:
     return _sequence(parts) if parts else _EMPTY
 
 
+@functools.lru_cache(maxsize=None)
 def pattern_implies_clean(pattern: str) -> bool:
     """True when every value matching `pattern` (as a whole) passes all text checks.
 
