@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(n >= 1_000_000 for n in sizes) and not args.no_frictionless:
         notes.append("frictionless ran once (not repeated) at sizes >= 1M claims")
     notes.append("peak RSS is the child's own ru_maxrss (os.wait4); rows/s = data rows of the package / median seconds")
-    notes.append(f"faulty packages: --fault-rate {FAULT_RATE}; ihr-validate-faulty times the largest one (slow path)")
+    notes.append(f"faulty packages: --fault-rate {FAULT_RATE}; ihr-validate-faulty times the largest one (files with a CR, bad UTF-8, an unterminated quote, blank lines, records spanning lines, ragged rows)")
     result = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
