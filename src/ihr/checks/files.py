@@ -2,9 +2,11 @@
 
 Each table lands in DuckDB as `raw."<table>"`: one VARCHAR column per kept schema field (empty
 cells as NULL, absent columns as all-NULL) plus `__line`, the physical line the record starts on
-(header = 1). The fast path lets DuckDB read the file while a second thread scans its bytes (line
-count, carriage returns, NUL); the slow path (Python's csv module) is only taken when the file has
-something DuckDB cannot read with exact line numbers.
+(header = 1). The fast path lets DuckDB read the file; a second thread scans its bytes (line
+count, carriage returns, NUL, control bytes, non-ASCII), ahead of the read when the row condition
+below depends on them. The slow path (Python's csv module) is only taken when the file has
+something DuckDB cannot read with exact line numbers (invalid UTF-8, a stray carriage return, NUL,
+an unterminated quote).
 
 Given a row condition (`flag`), the read also evaluates it on every row in the same pass and keeps
 the flagged rows, with all their cells, in `raw."__flagged_<table>"`: the cell and text checks then
@@ -342,15 +344,18 @@ def _finish(con: duckdb.DuckDBPyConnection, layout: _Layout, data_table: str, li
         con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line{layout.kept_names()} FROM {data_table}")
 
 
-def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, facts_of: "callable",
+def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, facts_of: Callable[[], "ByteFacts | None"],
                read_from: Path | None = None) -> list[Finding] | None:
     """Let DuckDB parse; succeed when every record's physical line is known exactly.
 
-    One spare column is declared and padding is on, with empty cells read as '' rather than NULL:
-    a short row then shows a NULL in its last real column, a long one a non-NULL spare column.
-    Invalid UTF-8, bad quoting and rows two or more cells too long land in the rejects table; they,
-    and line counts that do not add up, send the file to the slow path (returns None), which
-    reports them at their exact lines. `facts_of()` waits for the byte scan running alongside.
+    First read: parallel, one spare column declared and padding on, with empty cells read as ''
+    rather than NULL, so a short row shows a NULL in its last real column and a long one a non-NULL
+    spare column. DuckDB refuses that read when records span lines; the second read then has the
+    exact width and no padding, and short and long rows land in the rejects table with DuckDB's
+    line numbers (a serial padded read is the last resort). Invalid UTF-8, bad quoting, rows two
+    or more cells too long in the padded read, and line counts that do not add up send the file to
+    the slow path (returns None), which reports them at their exact lines. `facts_of()` gives the
+    byte scan's facts (waiting for it if it runs alongside).
     """
     table, header = layout.table, layout.header
     width = len(header)

@@ -6,6 +6,10 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ihr.findings import Finding
 
 CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f]"
 FORMULA_START = r"^[=+\-@\t\r]"
