@@ -7,8 +7,6 @@ text tests); hypothesis looks for a value where shortcut and exact check disagre
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pytest
 from hypothesis import given, settings

@@ -78,8 +78,7 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     """
     # Pandera and polars are needed only at the end; importing them takes a third of a second,
     # which a thread overlaps with the descriptor check and DuckDB's reads.
-    preload = threading.Thread(target=_import_typed_layer, daemon=True)
-    preload.start()
+    _InBackground(_import_typed_layer)
     import duckdb
 
     from ihr.checks.descriptor import load_package

@@ -317,7 +317,7 @@ class _Lines:
         if not self.shifted:
             self.source, self.expr, self.steps = data_table, "CAST(rowid AS BIGINT) + 2", None
             return
-        self.steps = quote_ident(f"__steps_{abs(hash(data_table))}")
+        self.steps = "__line_steps"  # one file is loaded at a time; dropped after it
         con.execute(f"CREATE OR REPLACE TEMP TABLE {self.steps} AS SELECT CAST(unnest($1) AS BIGINT) AS first_rowid, "
                     f"CAST(unnest($2) AS BIGINT) AS add_lines", [[f for f, _ in steps], [a for _, a in steps]])
         self.source = (f"(SELECT d.*, CAST(d.rowid AS BIGINT) + 2 + s.add_lines AS __line_shifted FROM {data_table} d "
@@ -344,7 +344,7 @@ def _finish(con: duckdb.DuckDBPyConnection, layout: _Layout, data_table: str, li
         con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line{layout.kept_names()} FROM {data_table}")
 
 
-def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, facts_of: Callable[[], "ByteFacts | None"],
+def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, facts_of: Callable[[], ByteFacts],
                read_from: Path | None = None) -> list[Finding] | None:
     """Let DuckDB parse; succeed when every record's physical line is known exactly.
 
@@ -405,8 +405,8 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
     # DuckDB numbers rejected records reliably in LF files; a carriage return shifts its count, so
     # such a file is read again from its LF copy (`load_table`).
     usable = not padded and all(kind in ragged_rejects for _, kind, _ in rejects) and not (
-        facts is not None and facts.carriage_returns and read_from is None)
-    if (rejects and not usable) or facts is None or facts.error or facts.lone_cr or facts.nul:
+        facts.carriage_returns and read_from is None)
+    if (rejects and not usable) or facts.error or facts.lone_cr or facts.nul:
         con.execute(f"DROP TABLE {data_table}")
         return None
     # Physical lines: record k starts on line k + 2, plus the line breaks inside earlier records'
@@ -572,30 +572,22 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
             Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
     found += _header_findings(table, header, shown)
     layout = _Layout(table, header, keep, flag_for)
-    if flag_for is not None:  # the row condition depends on the bytes: scan first (or ahead)
-        known = scans.facts(file) if scans is not None else scan_bytes(file)
+    if scans is None:
+        scans = ScanAhead([file])  # runs alongside the read unless the row condition must wait for it
+    if flag_for is not None:  # the row condition depends on the bytes: wait for this file's scan
+        known = scans.facts(file)
         if known.nul or known.error is not None:
             layout.control, layout.non_ascii = None, True
         else:
             layout.control = known.control | ({13} if known.carriage_returns else set())
             layout.non_ascii = known.non_ascii
 
-        def facts_of() -> ByteFacts | None:
-            return known
-    else:  # nothing depends on the scan: let it run alongside the read
-        facts_box: list[ByteFacts] = []
-        scanner = threading.Thread(target=lambda: facts_box.append(scan_bytes(file)), daemon=True)
-        scanner.start()
-
-        def facts_of() -> ByteFacts | None:
-            scanner.join()
-            return facts_box[0] if facts_box else None
+    def facts_of() -> ByteFacts:
+        return scans.facts(file)
 
     known_crlf = flag_for is not None and known.carriage_returns and not known.lone_cr and not known.nul
     fast = None if known_crlf else _fast_load(con, layout, file, facts_of)  # CRLF: straight to the LF copy
     facts = facts_of()
-    if facts is None or facts.error:
-        facts = scan_bytes(file)
     if facts.carriage_returns:
         found.append(Finding(shown, facts.first_cr_line, None, "line-ending", "error",
                              f"{facts.carriage_returns} carriage return(s), the first on this line; use LF line ends only",
