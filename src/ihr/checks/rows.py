@@ -263,21 +263,21 @@ def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, 
     """For each broken reference, the most similar existing id (Jaro-Winkler >= 0.85), in SQL.
 
     Comparing every broken value with every id costs broken x ids similarity computations (200 x
-    1M took seconds); above HINT_BLOCKING_IDS ids, only ids sharing the first HINT_BLOCK_PREFIX
+    1M took seconds); above HINT_BLOCKING_IDS rows in the referenced table, only ids sharing the first HINT_BLOCK_PREFIX
     characters are compared (an equi-join), so a typo in those characters gets no hint there."""
     if not broken:
         return {}
-    con.execute("CREATE OR REPLACE TEMP TABLE __broken AS SELECT CAST(unnest($1) AS VARCHAR) AS v", [sorted(set(broken))])
     col = quote_ident(column)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE __ids AS SELECT DISTINCT {col} AS id FROM raw.{quote_ident(table)} WHERE {col} IS NOT NULL")
-    many = con.execute("SELECT count(*) FROM __ids").fetchall()[0][0] > HINT_BLOCKING_IDS
-    pairs = (f"__broken b JOIN __ids p ON left(p.id, {HINT_BLOCK_PREFIX}) = left(b.v, {HINT_BLOCK_PREFIX})" if many
-             else "__broken b, __ids p")
+    source = f"raw.{quote_ident(table)}"
+    # No DISTINCT copy of the ids: a repeated id only scores the same twice. Ties go to the first id.
+    many = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0] > HINT_BLOCKING_IDS
+    pairs = (f"__broken b JOIN {source} p ON left(p.{col}, {HINT_BLOCK_PREFIX}) = left(b.v, {HINT_BLOCK_PREFIX})" if many
+             else f"__broken b, {source} p")
     rows = con.execute(
-        f"""SELECT v, arg_max(id, score) FROM (
-                SELECT b.v, p.id, jaro_winkler_similarity(b.v, p.id) AS score FROM {pairs})
-            WHERE score >= 0.85 GROUP BY v""").fetchall()
-    con.execute("DROP TABLE __ids")
+        f"""WITH __broken AS (SELECT CAST(unnest($1) AS VARCHAR) AS v)
+            SELECT v, first(id ORDER BY score DESC, id) FROM (
+                SELECT b.v, p.{col} AS id, jaro_winkler_similarity(b.v, p.{col}) AS score FROM {pairs} WHERE p.{col} IS NOT NULL)
+            WHERE score >= 0.85 GROUP BY v""", [sorted(set(broken))]).fetchall()
     return dict(rows)
 
 
