@@ -7,6 +7,9 @@ text tests); hypothesis looks for a value where shortcut and exact check disagre
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import duckdb
 import pytest
 from hypothesis import given, settings
@@ -252,3 +255,43 @@ def test_row_flag_is_false_on_every_clean_row(con, control, line_feeds):
         path = str(VALID / table.path)
         flagged = con.execute(f"SELECT count(*) FROM read_csv('{path}', header=true, all_varchar=true) WHERE coalesce({flag}, true)").fetchone()[0]
         assert flagged == 0, table.name
+
+
+@settings(max_examples=200, deadline=None)
+@given(adds=st.lists(st.integers(0, 5), min_size=1, max_size=40), gaps=st.data())
+def test_step_tree_is_the_step_function(con, adds, gaps):
+    """The CASE tree that shifts line numbers in the raw view gives, for every rowid, the `add` of
+    the last step starting at or before it (what the ASOF join with the step table gave)."""
+    import bisect
+
+    from ihr.checks.files import _step_tree
+
+    firsts = [0]
+    for _ in adds[1:]:
+        firsts.append(firsts[-1] + gaps.draw(st.integers(1, 6)))
+    steps = list(zip(firsts, adds))
+    rows = firsts[-1] + 8
+    con.execute(f"CREATE OR REPLACE TEMP TABLE step_rows AS SELECT range FROM range({rows})")
+    got = con.execute(f"SELECT rowid, {_step_tree(steps)} FROM step_rows ORDER BY rowid").fetchall()
+    assert got == [(r, adds[bisect.bisect_right(firsts, r) - 1]) for r in range(rows)]
+
+
+@pytest.mark.parametrize("name", ["multi-line-ragged-blank", "crlf-multi-line-ragged", "blank-line", "newline-in-cell",
+                                  "ragged-short-row", "ragged-long-row"])
+def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name, tmp_path, monkeypatch):
+    """Past STEPS_IN_EXPRESSION steps the raw table is materialised through an ASOF join instead
+    of the CASE tree; both must place every finding on the same line."""
+    import ihr.checks.files as files
+    from test_hostile import materialize
+
+    from ihr.validate import validate_package
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
+    from cases import CASES
+
+    package = materialize(next(c for c in CASES if c.name == name), tmp_path)
+    in_view = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    monkeypatch.setattr(files, "STEPS_IN_EXPRESSION", 0)
+    materialised = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    assert in_view == materialised
+    assert any(f["line"] and f["line"] > 2 for f in in_view)
