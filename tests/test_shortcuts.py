@@ -295,3 +295,27 @@ def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name
     materialised = [f.to_dict() for f in validate_package(package).sorted_findings()]
     assert in_view == materialised
     assert any(f["line"] and f["line"] > 2 for f in in_view)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=120).map(lambda b: bytes(b"\n\na\"\r"[x % 5] for x in b)), chunk=st.integers(1, 9))
+def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_factory):
+    """The chunked search for empty lines must give what a search of the whole file gives, also
+    when a pair of line feeds straddles two chunks and when blank lines come in runs."""
+    import re
+
+    import ihr.checks.files as files
+
+    path = tmp_path_factory.mktemp("blank") / "t.csv"
+    path.write_bytes(data)
+    expected, line, last = [], 1, 0
+    for match in re.finditer(rb"\n(?=\n)", data):
+        line += data.count(b"\n", last, match.start() + 1)
+        last = match.start() + 1
+        expected.append(line)
+    saved = files.CHUNK
+    files.CHUNK = chunk
+    try:
+        assert files._blank_lines(path) == expected
+    finally:
+        files.CHUNK = saved
