@@ -34,7 +34,9 @@ from ihr.package import TableSpec
 BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 CHUNK = 1 << 22
-CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# Bytes below 0x20 (and DEL) a file may hold besides LF and CR: control characters, and the tab,
+# which the text checks care about at a cell's edges only.
+CONTROL_BYTES = bytes([*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 CONTROL_BYTE_NEEDLES = [bytes([b]) for b in CONTROL_BYTES]
 TWO_LINE_FEEDS = re.compile(rb"\n\n")
 csv.field_size_limit(2**31 - 1)
@@ -59,7 +61,7 @@ class ByteFacts:
     first_cr_line: int | None = None
     lone_cr: bool = False  # a carriage return not followed by a line feed
     nul: bool = False
-    control: frozenset[int] = frozenset()  # control bytes other than tab, line feed and carriage return
+    control: frozenset[int] = frozenset()  # CONTROL_BYTES the file holds (tab included)
     non_ascii: bool = False
     error: OSError | None = None
 
@@ -254,7 +256,7 @@ class _Layout:
         """Select the stored columns from `inner`, evaluating the flag once per row."""
         if self.flag is None:
             return f"SELECT {extra}{self.outer()} FROM ({inner})"
-        return f"SELECT {extra}{self.outer()} FROM (SELECT *, coalesce({self.flag}, true) AS __flag FROM ({inner}))"
+        return f"SELECT {extra}{self.outer()} FROM (SELECT *, CASE WHEN {self.flag} THEN true ELSE false END AS __flag FROM ({inner}))"
 
     def kept_names(self) -> str:
         return "".join(", " + quote_ident(n) for n in self.table.field_names if self.kept(n))
