@@ -337,3 +337,23 @@ def test_code_points_below_u0300_never_need_normalising():
     assert not seconds & set(range(0x300))
     # Hangul vowels and trailing consonants compose algorithmically; they lie far above U+0300.
     assert min(seconds | {0x1161, 0x11A8}) >= 0x300
+
+
+def urlish():
+    """Strings near the URL pattern's edges: both schemes and near misses, empty hosts, @, every
+    white space RE2 knows, and non-ASCII."""
+    start = st.sampled_from(["http://", "https://", "http:/", "ftp://", "HTTP://", "https:///", "", "http://@"])
+    rest = st.text(alphabet="ab.:/@?#-_ \t\n\x0b\x0c\r\u00a0é", max_size=12)
+    return st.tuples(start, rest).map("".join)
+
+
+@SETTINGS
+@given(value=st.one_of(urlish(), st.text(max_size=12)))
+def test_url_prefilter_flags_every_url_the_pattern_rejects(con, value):
+    from ihr.checks.rows import URL_PATTERN, pattern_prefilter
+
+    rejected, flagged = con.execute(
+        f"SELECT NOT regexp_full_match($1, '{URL_PATTERN}'), CASE WHEN {pattern_prefilter(URL_PATTERN, '$1')} THEN true ELSE false END",
+        [value]).fetchone()
+    if rejected:
+        assert flagged, value

@@ -46,6 +46,23 @@ CREATE OR REPLACE TEMP MACRO pd_precision(s) AS CASE length(s) WHEN 4 THEN 'year
 """
 
 
+URL_PATTERN = r"^https?://[^\s@/]+(/[^\s]*)?$"
+RE2_WHITESPACE = (9, 10, 11, 12, 13, 32)  # RE2's \s is [\t\n\f\r ]; the vertical tab is added for safety
+
+
+def pattern_prefilter(pattern: str, col: str) -> str | None:
+    """A cheaper condition, true for every present value the pattern rejects, for a pattern the
+    schemas put on large columns; the regular expression then decides on the flagged rows.
+    None: no shortcut known, the pattern itself is the flag. Each shortcut is tested against its
+    pattern (tests/test_shortcuts.py)."""
+    if pattern == URL_PATTERN:
+        # Rejected: another scheme, an empty host, an @ in the host, white space anywhere.
+        spaces = " OR ".join(f"contains({col}, chr({b}))" for b in RE2_WHITESPACE)
+        return (f"NOT (prefix({col}, 'https://') OR prefix({col}, 'http://')) OR strlen({col}) <= 8 "
+                f"OR prefix({col}, 'http:///') OR prefix({col}, 'https:///') OR contains({col}, '@') OR {spaces}")
+    return None
+
+
 def sql_string(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -98,8 +115,10 @@ def cell_checks(field: FieldSpec) -> list[CellCheck]:
             cond = f"{present} AND {col} NOT IN ({allowed})"
         checks.append(CellCheck(field.name, "enum", cond, f"is not one of: {shown}"))
     if field.pattern:
+        shortcut = pattern_prefilter(field.pattern, col)
         checks.append(CellCheck(field.name, "pattern", f"{present} AND NOT regexp_full_match({col}, {sql_string(field.pattern)})",
-                                f"does not match the pattern {field.pattern}"))
+                                f"does not match the pattern {field.pattern}",
+                                prefilter=f"{present} AND ({shortcut})" if shortcut else None))
     if field.min_length is not None:
         # length() counts characters (a pass over the text); strlen() is the stored byte count, and a
         # UTF-8 character takes 1 to 4 bytes.
@@ -118,8 +137,9 @@ def cell_checks(field: FieldSpec) -> list[CellCheck]:
         # 01-12, or is a 10-character day that is not a date: no regular expression needed.
         checks.append(CellCheck(field.name, "invalid-date", f"{present} AND regexp_full_match({col}, {shape}) AND NOT pd_valid({col})",
                                 "is not a real date",
-                                prefilter=(f"{present} AND (prefix({col}, '0000') OR (strlen({col}) = 7 AND substr({col}, 6, 2) NOT BETWEEN '01' AND '12')"
-                                           f" OR (strlen({col}) = 10 AND TRY_CAST({col} AS DATE) IS NULL))")))
+                                # A day from 01 to 28 exists in every month: only the others are cast.
+                                prefilter=(f"{present} AND (prefix({col}, '0000') OR (strlen({col}) >= 7 AND substr({col}, 6, 2) NOT BETWEEN '01' AND '12')"
+                                           f" OR (strlen({col}) = 10 AND substr({col}, 9, 2) NOT BETWEEN '01' AND '28' AND TRY_CAST({col} AS DATE) IS NULL))")))
     return checks
 
 
