@@ -317,6 +317,7 @@ def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_fac
     files.CHUNK = chunk
     try:
         assert files._blank_lines(path) == expected
+        assert files._blank_lines(path, files.scan_bytes(path).chunk_lines) == expected
     finally:
         files.CHUNK = saved
 

@@ -63,6 +63,7 @@ class ByteFacts:
     nul: bool = False
     control: frozenset[int] = frozenset()  # CONTROL_BYTES the file holds (tab included)
     non_ascii: bool = False
+    chunk_lines: dict[tuple[int, int], int] = field(default_factory=dict)  # (offset, size) of each piece read -> its line feeds
     error: OSError | None = None
 
     @property
@@ -84,6 +85,7 @@ def scan_bytes(file: Path) -> ByteFacts:
     facts = ByteFacts()
     buffer = bytearray(CHUNK)
     previous_last = b""
+    offset = 0
     try:
         if not file.is_file():  # a directory, a pipe: never block on it
             raise OSError(f"not a regular file: {file}")
@@ -111,7 +113,10 @@ def scan_bytes(file: Path) -> ByteFacts:
                     facts.control |= frozenset(b[0] for b in found)
                 if not facts.non_ascii and not chunk.isascii():
                     facts.non_ascii = True
-                facts.lines += chunk.count(b"\n")
+                in_chunk = chunk.count(b"\n")
+                facts.chunk_lines[(offset, size)] = in_chunk
+                offset += size
+                facts.lines += in_chunk
                 previous_last = chunk[-1:]
         facts.ends_with_newline = previous_last in (b"", b"\n")
         facts.nul = 0 in facts.control
@@ -181,12 +186,13 @@ def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec, keep: set[str
     con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT{cols})')
 
 
-def _blank_lines(file: Path) -> list[int]:
+def _blank_lines(file: Path, chunk_lines: dict[tuple[int, int], int] | None = None) -> list[int]:
     """Physical line numbers of empty lines (DuckDB skips them while reading), by a chunked byte
-    scan. Only called when the line count does not add up: a search for two line feeds costs
-    twice as much as counting them, so the ahead-of-read scan leaves it out."""
+    scan. Only called when the line count does not add up: a search for two line feeds costs as
+    much as counting them, so the ahead-of-read scan leaves it out; its per-chunk line counts
+    (`chunk_lines`) spare counting a piece of the same offset and size again."""
     found: list[int] = []
-    lines, previous_last = 0, b""
+    lines, previous_last, offset = 0, b"", 0
     with open(file, "rb") as fh:
         while chunk := fh.read(CHUNK):
             if previous_last == b"\n" and chunk[:1] == b"\n":
@@ -200,8 +206,10 @@ def _blank_lines(file: Path) -> list[int]:
                 last = match.start() + 1
                 found.append(line)
                 match = TWO_LINE_FEEDS.search(chunk, last)
-            lines += chunk.count(b"\n")
+            known = (chunk_lines or {}).get((offset, len(chunk)))
+            lines += known if known is not None else chunk.count(b"\n")
             previous_last = chunk[-1:]
+            offset += len(chunk)
     return found
 
 
@@ -461,19 +469,22 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
     embedded: list[tuple[int, int]] = []
     total = records + len(rejected) + 1 + sum(b for _, b in rejected)
     if total != facts.physical_lines:
-        blanks = _blank_lines(file)
-    if total + len(blanks) != facts.physical_lines:
-        if layout.flag_for is not None and not layout.line_feeds:
-            # Line breaks inside cells: read again, flagging every cell that holds one.
-            con.execute(f"DROP TABLE {data_table}")
-            layout.line_feeds = True
-            return _fast_load(con, layout, file, facts_of, read_from)
-        breaks = " + ".join(f"coalesce(length({layout.stored(n)}) - length(replace({layout.stored(n)}, chr(10), '')), 0)"
-                            for n in table.field_names if n in header) or "0"
-        holding = "__flag" if layout.flag_for is not None else "true"
-        embedded = con.execute(f"SELECT rowid, b FROM (SELECT rowid, {breaks} AS b FROM {data_table} WHERE {holding}) "
-                               f"WHERE b > 0 ORDER BY rowid").fetchall()
+        if layout.flag_for is None or layout.line_feeds:
+            # Every row holding a line break is flagged (or every row is stored whole): count the
+            # breaks first; when they account for every extra line, there is no blank line to find.
+            breaks = " + ".join(f"coalesce(length({layout.stored(n)}) - length(replace({layout.stored(n)}, chr(10), '')), 0)"
+                                for n in table.field_names if n in header) or "0"
+            holding = "__flag" if layout.flag_for is not None else "true"
+            embedded = con.execute(f"SELECT rowid, b FROM (SELECT rowid, {breaks} AS b FROM {data_table} WHERE {holding}) "
+                                   f"WHERE b > 0 ORDER BY rowid").fetchall()
+        if total + sum(b for _, b in embedded) != facts.physical_lines:
+            blanks = _blank_lines(file, facts.chunk_lines)  # facts and file: the original, also for an LF copy
         if total + len(blanks) + sum(b for _, b in embedded) != facts.physical_lines:
+            if layout.flag_for is not None and not layout.line_feeds:
+                # Line breaks inside cells: read again, flagging every cell that holds one.
+                con.execute(f"DROP TABLE {data_table}")
+                layout.line_feeds = True
+                return _fast_load(con, layout, file, facts_of, read_from)
             con.execute(f"DROP TABLE {data_table}")
             return None
     try:
