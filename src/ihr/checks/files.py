@@ -80,70 +80,114 @@ def flagged_table(name: str) -> str:
     return f"raw.{quote_ident('__flagged_' + name)}"
 
 
-def scan_bytes(file: Path) -> ByteFacts:
-    """Count line feeds and find carriage returns and NUL bytes in fixed-size chunks (low memory)."""
-    facts = ByteFacts()
+def _chunks(file: Path):
+    """(offset, bytes) of a regular file in CHUNK-sized pieces, one buffer reused; the open file
+    comes first so that a caller can peek past a piece."""
+    if not file.is_file():  # a directory, a pipe: never block on it
+        raise OSError(f"not a regular file: {file}")
     buffer = bytearray(CHUNK)
-    previous_last = b""
     offset = 0
+    with open(file, "rb", buffering=0) as fh:
+        while True:
+            size = fh.readinto(buffer)
+            if not size:
+                return
+            yield fh, offset, (buffer if size == CHUNK else bytes(buffer[:size]))
+            offset += size
+
+
+def scan_content(file: Path, facts: ByteFacts) -> None:
+    """What the read's row condition depends on: carriage returns, control bytes (NUL among them),
+    non-ASCII text. About half the cost of the whole scan, so the read can start sooner."""
+    previous_last = b""
     try:
-        if not file.is_file():  # a directory, a pipe: never block on it
-            raise OSError(f"not a regular file: {file}")
-        with open(file, "rb", buffering=0) as fh:
-            while True:
-                size = fh.readinto(buffer)
-                if not size:
-                    break
-                chunk = buffer if size == CHUNK else bytes(buffer[:size])
-                returns = chunk.count(b"\r") if b"\r" in chunk else 0  # `in` is a memchr; count is not
-                if returns:
-                    if facts.first_cr_line is None:
-                        facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, chunk.index(b"\r")) + 1
-                    facts.carriage_returns += returns
-                    pairs = chunk.count(b"\r\n")
-                    ends_open = chunk[-1:] == b"\r"  # may pair with the next chunk's first byte
-                    facts.lone_cr = facts.lone_cr or returns - pairs - (1 if ends_open else 0) > 0
-                    if ends_open:
-                        facts.lone_cr = facts.lone_cr or _next_byte(fh) != b"\n"
-                if previous_last == b"\r" and chunk[:1] != b"\n":
-                    facts.lone_cr = True
-                # One memchr per control byte not seen yet: twice as fast as a translate, which copies.
-                found = [b for b in CONTROL_BYTE_NEEDLES if b[0] not in facts.control and b in chunk]
-                if found:
-                    facts.control |= frozenset(b[0] for b in found)
-                if not facts.non_ascii and not chunk.isascii():
-                    facts.non_ascii = True
-                in_chunk = chunk.count(b"\n")
-                facts.chunk_lines[(offset, size)] = in_chunk
-                offset += size
-                facts.lines += in_chunk
-                previous_last = chunk[-1:]
+        for fh, _, chunk in _chunks(file):
+            returns = chunk.count(b"\r") if b"\r" in chunk else 0  # `in` is a memchr; count is not
+            if returns:
+                facts.carriage_returns += returns
+                pairs = chunk.count(b"\r\n")
+                ends_open = chunk[-1:] == b"\r"  # may pair with the next chunk's first byte
+                facts.lone_cr = facts.lone_cr or returns - pairs - (1 if ends_open else 0) > 0
+                if ends_open:
+                    facts.lone_cr = facts.lone_cr or _next_byte(fh) != b"\n"
+            if previous_last == b"\r" and chunk[:1] != b"\n":
+                facts.lone_cr = True
+            # One memchr per control byte not seen yet: twice as fast as a translate, which copies.
+            found = [b for b in CONTROL_BYTE_NEEDLES if b[0] not in facts.control and b in chunk]
+            if found:
+                facts.control |= frozenset(b[0] for b in found)
+            if not facts.non_ascii and not chunk.isascii():
+                facts.non_ascii = True
+            previous_last = chunk[-1:]
         facts.ends_with_newline = previous_last in (b"", b"\n")
         facts.nul = 0 in facts.control
     except OSError as exc:
         facts.error = exc
+
+
+def scan_lines(file: Path, facts: ByteFacts) -> None:
+    """Line feeds in all and per piece, and the line of the first carriage return: what checks the
+    read's line numbers, needed once the read is done."""
+    try:
+        for _, offset, chunk in _chunks(file):
+            in_chunk = chunk.count(b"\n")
+            if facts.carriage_returns and facts.first_cr_line is None and b"\r" in chunk:
+                facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, chunk.index(b"\r")) + 1
+            facts.chunk_lines[(offset, len(chunk))] = in_chunk
+            facts.lines += in_chunk
+    except OSError as exc:
+        facts.error = exc
+
+
+def scan_bytes(file: Path) -> ByteFacts:
+    """Both scans of a file, in fixed-size chunks (low memory)."""
+    facts = ByteFacts()
+    scan_content(file, facts)
+    if facts.error is None:
+        scan_lines(file, facts)
     return facts
 
 
 class ScanAhead:
     """Scan the files' bytes in a background thread, in the order they will be loaded, so each
-    scan overlaps DuckDB reading the previous file (DuckDB releases the GIL)."""
+    scan overlaps DuckDB reading the previous file (DuckDB releases the GIL). The content scan of
+    the next file comes before the line scan of the current one: the next read waits for the
+    former, only the end of the current read needs the latter."""
 
     def __init__(self, files: list[Path]) -> None:
-        self._facts: dict[Path, ByteFacts] = {}
-        self._ready = {f: threading.Event() for f in files}
+        self._facts = {f: ByteFacts() for f in files}
+        self._content_ready = {f: threading.Event() for f in files}
+        self._lines_ready = {f: threading.Event() for f in files}
         self._thread = threading.Thread(target=self._run, args=(files,), daemon=True)
         self._thread.start()
 
     def _run(self, files: list[Path]) -> None:
-        for f in files:
-            self._facts[f] = scan_bytes(f)
-            self._ready[f].set()
+        order = [("content", f) for f in files[:1]]
+        for current, following in zip(files, files[1:] + [None]):
+            if following is not None:
+                order.append(("content", following))
+            order.append(("lines", current))
+        for stage, f in order:
+            facts = self._facts[f]
+            if stage == "content":
+                scan_content(f, facts)
+                self._content_ready[f].set()
+            else:
+                if facts.error is None:
+                    scan_lines(f, facts)
+                self._lines_ready[f].set()
+
+    def content(self, file: Path) -> ByteFacts:
+        """The facts of the content scan (the line facts may still be missing)."""
+        if file not in self._content_ready:
+            return scan_bytes(file)
+        self._content_ready[file].wait()
+        return self._facts[file]
 
     def facts(self, file: Path) -> ByteFacts:
-        if file not in self._ready:
+        if file not in self._lines_ready:
             return scan_bytes(file)
-        self._ready[file].wait()
+        self._lines_ready[file].wait()
         return self._facts[file]
 
 
@@ -626,8 +670,8 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     layout = _Layout(table, header, keep, flag_for)
     if scans is None:
         scans = ScanAhead([file])  # runs alongside the read unless the row condition must wait for it
-    if flag_for is not None:  # the row condition depends on the bytes: wait for this file's scan
-        known = scans.facts(file)
+    if flag_for is not None:  # the row condition depends on the bytes: wait for this file's content scan
+        known = scans.content(file)
         if known.nul or known.error is not None:
             layout.control, layout.non_ascii = None, True
         else:
