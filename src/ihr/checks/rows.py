@@ -20,6 +20,7 @@ INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 HINT_LIMIT = 200  # "did you mean" hints for at most this many broken references per key
 HINT_BLOCKING_IDS = 20_000  # above this many ids, hints compare only ids with the same first characters
 HINT_BLOCK_PREFIX = 5
+HINT_LIMIT_LARGE = 50  # hints per key when the referenced table has more than HINT_BLOCKING_IDS rows
 
 PARTIAL_DATE_MACROS = """
 CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE
@@ -284,13 +285,18 @@ def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, 
 
     Comparing every broken value with every id costs broken x ids similarity computations (200 x
     1M took seconds); above HINT_BLOCKING_IDS rows in the referenced table, only ids sharing the first HINT_BLOCK_PREFIX
-    characters are compared (an equi-join), so a typo in those characters gets no hint there."""
+    characters are compared (an equi-join), so a typo in those characters gets no hint there, and
+    only the first HINT_LIMIT_LARGE broken values get a hint: ids built from a publisher and a year
+    share their first characters by the ten thousand, and scoring each pair is what costs. Fifty
+    broken references to one key already show the pattern (a renamed id, a wrong column)."""
     if not broken:
         return {}
     col = quote_ident(column)
     source = f"raw.{quote_ident(table)}"
     # No DISTINCT copy of the ids: a repeated id only scores the same twice. Ties go to the first id.
     many = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0] > HINT_BLOCKING_IDS
+    if many:
+        broken = broken[:HINT_LIMIT_LARGE]
     pairs = (f"__broken b JOIN {source} p ON left(p.{col}, {HINT_BLOCK_PREFIX}) = left(b.v, {HINT_BLOCK_PREFIX})" if many
              else f"__broken b, {source} p")
     rows = con.execute(
