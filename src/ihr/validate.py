@@ -38,6 +38,11 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     return needed
 
 
+def _start_background_work(package: PackageSpec):
+    _InBackground(_import_typed_layer)
+    return _InBackground(package.reference_checks.run) if package.reference_checks else None
+
+
 def _size(file: Path) -> int:
     try:
         return file.stat().st_size
@@ -83,9 +88,6 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     schema afterwards with every field, so `ihr build` does not read the files a second time;
     without one, free-text fields are checked during the read and not kept (memory).
     """
-    # Pandera and polars are needed only at the end; importing them takes a third of a second,
-    # which a thread overlaps with the descriptor check and DuckDB's reads.
-    _InBackground(_import_typed_layer)
     import duckdb
 
     from ihr.checks.descriptor import load_package
@@ -96,12 +98,11 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
 
     started = time.perf_counter()
     report = Report()
-    # frictionless's own metadata check (a third of a second, pure Python) runs in a thread while
-    # DuckDB reads; in the rare case that it rejects a schema ours accepted, validation starts over
-    # with that table left out, exactly as if it had run first.
+    # frictionless's own metadata check (a sixth of a second, pure Python) runs in a thread while
+    # DuckDB reads the largest file; in the rare case that it rejects a schema ours accepted,
+    # validation starts over with that table left out, exactly as if it had run first.
     package, found = load_package(path, reference_check=not reference_in_background)
     report.extend(found)
-    reference = _InBackground(package.reference_checks.run) if package.reference_checks else None
     own_connection = con is None
     if own_connection:
         con = duckdb.connect()
@@ -113,7 +114,14 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     # reads the current one, so no read waits for its scan (findings are sorted in the report).
     order = sorted(package.tables.items(), key=lambda item: _size(package.root / item[1].path))
     scans = ScanAhead([package.root / t.path for _, t in order])
-    for name, table in order:
+    reference = None
+    for index, (name, table) in enumerate(order):
+        if index == len(order) - 1:
+            # Pure Python work for other threads, started while DuckDB reads the largest file (it
+            # releases the GIL there): frictionless's metadata check, and importing Pandera and
+            # polars, which only the end needs. Started earlier, they would hold up the Python
+            # side of the small files' loads (a slow-path read above all) for a third of a second.
+            reference = _start_background_work(package)
         keep = None if not own_connection else fields_needed_after_read(package, table)
         deferred = frozenset(deferred_pattern_fields(package, table))
         result, found = load_table(con, package.root, table, keep=keep, scans=scans,
@@ -124,6 +132,8 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
             loaded.add(name)
         rows[name] = result.rows
     rows = {name: rows[name] for name in package.tables}
+    if not order:
+        reference = _start_background_work(package)
     unreferenced: dict[tuple[str, str], str] = {}
     row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED)
     report.extend(row_findings)
