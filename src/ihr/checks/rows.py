@@ -20,7 +20,6 @@ INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 HINT_LIMIT = 200  # "did you mean" hints for at most this many broken references per key
 HINT_BLOCKING_IDS = 20_000  # above this many ids, hints compare only ids with the same first characters
 HINT_BLOCK_PREFIX = 5
-HINT_LIMIT_LARGE = 50  # hints per key when the referenced table has more than HINT_BLOCKING_IDS rows
 
 PARTIAL_DATE_MACROS = """
 CREATE OR REPLACE TEMP MACRO pd_valid(s) AS CASE
@@ -284,24 +283,27 @@ def _nearest_ids(con: duckdb.DuckDBPyConnection, broken: list[str], table: str, 
     """For each broken reference, the most similar existing id (Jaro-Winkler >= 0.85), in SQL.
 
     Comparing every broken value with every id costs broken x ids similarity computations (200 x
-    1M took seconds); above HINT_BLOCKING_IDS rows in the referenced table, only ids sharing the first HINT_BLOCK_PREFIX
-    characters are compared (an equi-join), so a typo in those characters gets no hint there, and
-    only the first HINT_LIMIT_LARGE broken values get a hint: ids built from a publisher and a year
-    share their first characters by the ten thousand, and scoring each pair is what costs. Fifty
-    broken references to one key already show the pattern (a renamed id, a wrong column)."""
+    1M took seconds). Above HINT_BLOCKING_IDS rows in the referenced table, only ids sharing the
+    first HINT_BLOCK_PREFIX characters and within one character of the value's length are
+    compared (one equi-join on both), the neighbours a single typo outside those characters
+    leaves: ids built from a publisher and a year share their first characters by the ten
+    thousand, and scoring each pair is what costs."""
     if not broken:
         return {}
     col = quote_ident(column)
     source = f"raw.{quote_ident(table)}"
-    # No DISTINCT copy of the ids: a repeated id only scores the same twice. Ties go to the first id.
     many = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0] > HINT_BLOCKING_IDS
     if many:
-        broken = broken[:HINT_LIMIT_LARGE]
-    pairs = (f"__broken b JOIN {source} p ON left(p.{col}, {HINT_BLOCK_PREFIX}) = left(b.v, {HINT_BLOCK_PREFIX})" if many
-             else f"__broken b, {source} p")
+        k = HINT_BLOCK_PREFIX
+        values = (f"(SELECT v, left(v, {k}) AS block, CAST(strlen(v) + d AS BIGINT) AS n "
+                  f"FROM (SELECT CAST(unnest($1) AS VARCHAR) AS v), (VALUES (-1), (0), (1)) AS t(d))")
+        pairs = (f"{values} b JOIN {source} p ON left(p.{col}, {k}) = b.block "
+                 f"AND CAST(strlen(p.{col}) AS BIGINT) = b.n")
+    else:
+        pairs = f"(SELECT CAST(unnest($1) AS VARCHAR) AS v) b, {source} p"
+    # No DISTINCT copy of the ids: a repeated id only scores the same twice. Ties go to the first id.
     rows = con.execute(
-        f"""WITH __broken AS (SELECT CAST(unnest($1) AS VARCHAR) AS v)
-            SELECT v, first(id ORDER BY score DESC, id) FROM (
+        f"""SELECT v, first(id ORDER BY score DESC, id) FROM (
                 SELECT b.v, p.{col} AS id, jaro_winkler_similarity(b.v, p.{col}) AS score FROM {pairs} WHERE p.{col} IS NOT NULL)
             WHERE score >= 0.85 GROUP BY v""", [sorted(set(broken))]).fetchall()
     return dict(rows)
