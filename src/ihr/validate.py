@@ -66,6 +66,9 @@ class _InBackground:
         self._thread.start()
 
     def _run(self, fn, *args) -> None:
+        from ihr.checks.files import lower_priority
+
+        lower_priority()  # needed only at the end; DuckDB's threads come first
         try:
             self._outcome.append((True, fn(*args)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
