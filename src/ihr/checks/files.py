@@ -98,14 +98,16 @@ def _chunks(file: Path):
             offset += size
 
 
-def scan_content(file: Path, facts: ByteFacts) -> None:
-    """What the read's row condition depends on: carriage returns, control bytes (NUL among them),
-    non-ASCII text. About half the cost of the whole scan, so the read can start sooner."""
+def _scan(file: Path, facts: ByteFacts) -> None:
+    """One pass over a file's bytes: carriage returns, control bytes (NUL among them), non-ASCII
+    text, line feeds in all and per piece, and the line of the first carriage return."""
     previous_last = b""
     try:
-        for fh, _, chunk in _chunks(file):
+        for fh, offset, chunk in _chunks(file):
             returns = chunk.count(b"\r") if b"\r" in chunk else 0  # `in` is a memchr; count is not
             if returns:
+                if facts.first_cr_line is None:
+                    facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, chunk.index(b"\r")) + 1
                 facts.carriage_returns += returns
                 pairs = chunk.count(b"\r\n")
                 ends_open = chunk[-1:] == b"\r"  # may pair with the next chunk's first byte
@@ -120,6 +122,9 @@ def scan_content(file: Path, facts: ByteFacts) -> None:
                 facts.control |= frozenset(b[0] for b in found)
             if not facts.non_ascii and not chunk.isascii():
                 facts.non_ascii = True
+            in_chunk = chunk.count(b"\n")
+            facts.chunk_lines[(offset, len(chunk))] = in_chunk
+            facts.lines += in_chunk
             previous_last = chunk[-1:]
         facts.ends_with_newline = previous_last in (b"", b"\n")
         facts.nul = 0 in facts.control
@@ -127,26 +132,10 @@ def scan_content(file: Path, facts: ByteFacts) -> None:
         facts.error = exc
 
 
-def scan_lines(file: Path, facts: ByteFacts) -> None:
-    """Line feeds in all and per piece, and the line of the first carriage return: what checks the
-    read's line numbers, needed once the read is done."""
-    try:
-        for _, offset, chunk in _chunks(file):
-            in_chunk = chunk.count(b"\n")
-            if facts.carriage_returns and facts.first_cr_line is None and b"\r" in chunk:
-                facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, chunk.index(b"\r")) + 1
-            facts.chunk_lines[(offset, len(chunk))] = in_chunk
-            facts.lines += in_chunk
-    except OSError as exc:
-        facts.error = exc
-
-
 def scan_bytes(file: Path) -> ByteFacts:
-    """Both scans of a file, in fixed-size chunks (low memory)."""
+    """What a file's bytes hold, in fixed-size pieces (low memory)."""
     facts = ByteFacts()
-    scan_content(file, facts)
-    if facts.error is None:
-        scan_lines(file, facts)
+    _scan(file, facts)
     return facts
 
 
@@ -160,46 +149,26 @@ def lower_priority(niceness: int = 10) -> None:
 
 
 class ScanAhead:
-    """Scan the files' bytes in a background thread, in the order they will be loaded, so each
-    scan overlaps DuckDB reading the previous file (DuckDB releases the GIL). The content scan of
-    the next file comes before the line scan of the current one: the next read waits for the
-    former, only the end of the current read needs the latter."""
+    """Scan the files' bytes in a background thread, in the order they will be loaded (smallest
+    first, see `validate_package`), so that each scan runs while DuckDB reads the file before it
+    (DuckDB releases the GIL); one pass per file reads its bytes once."""
 
     def __init__(self, files: list[Path]) -> None:
         self._facts = {f: ByteFacts() for f in files}
-        self._content_ready = {f: threading.Event() for f in files}
-        self._lines_ready = {f: threading.Event() for f in files}
+        self._ready = {f: threading.Event() for f in files}
         self._thread = threading.Thread(target=self._run, args=(files,), daemon=True)
         self._thread.start()
 
     def _run(self, files: list[Path]) -> None:
         lower_priority()
-        order = [("content", f) for f in files[:1]]
-        for current, following in zip(files, files[1:] + [None]):
-            if following is not None:
-                order.append(("content", following))
-            order.append(("lines", current))
-        for stage, f in order:
-            facts = self._facts[f]
-            if stage == "content":
-                scan_content(f, facts)
-                self._content_ready[f].set()
-            else:
-                if facts.error is None:
-                    scan_lines(f, facts)
-                self._lines_ready[f].set()
-
-    def content(self, file: Path) -> ByteFacts:
-        """The facts of the content scan (the line facts may still be missing)."""
-        if file not in self._content_ready:
-            return scan_bytes(file)
-        self._content_ready[file].wait()
-        return self._facts[file]
+        for f in files:
+            _scan(f, self._facts[f])
+            self._ready[f].set()
 
     def facts(self, file: Path) -> ByteFacts:
-        if file not in self._lines_ready:
+        if file not in self._ready:
             return scan_bytes(file)
-        self._lines_ready[file].wait()
+        self._ready[file].wait()
         return self._facts[file]
 
 
@@ -683,7 +652,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     if scans is None:
         scans = ScanAhead([file])  # runs alongside the read unless the row condition must wait for it
     if flag_for is not None:  # the row condition depends on the bytes: wait for this file's content scan
-        known = scans.content(file)
+        known = scans.facts(file)
         if known.nul or known.error is not None:
             layout.control, layout.non_ascii = None, True
         else:
