@@ -300,7 +300,7 @@ def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=120).map(lambda b: bytes(b"\n\na\"\r"[x % 5] for x in b)), chunk=st.integers(1, 9))
 def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_factory):
-    """The chunked search for empty lines must give what a search of the whole file gives, also
+    """Both chunked searches for empty lines (in the byte scan, and afterwards) must give what a search of the whole file gives, also
     when a pair of line feeds straddles two chunks and when blank lines come in runs."""
     import re
 
@@ -316,6 +316,7 @@ def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_fac
     saved = files.CHUNK
     files.CHUNK = chunk
     try:
+        assert files.scan_bytes(path, blank_lines=True).blank_lines == expected
         assert files._blank_lines(path) == expected
         assert files._blank_lines(path, files.scan_bytes(path).chunk_lines) == expected
     finally:

@@ -66,6 +66,7 @@ class ByteFacts:
     control: frozenset[int] = frozenset()  # CONTROL_BYTES the file holds (tab included)
     non_ascii: bool = False
     chunk_lines: dict[tuple[int, int], int] = field(default_factory=dict)  # (offset, size) of each piece read -> its line feeds
+    blank_lines: list[int] | None = None  # physical lines that are empty (DuckDB skips them); None: not searched
     error: OSError | None = None
 
     @property
@@ -98,9 +99,12 @@ def _chunks(file: Path):
             offset += size
 
 
-def _scan(file: Path, facts: ByteFacts) -> None:
+def _scan(file: Path, facts: ByteFacts, blank_lines: bool = False) -> None:
     """One pass over a file's bytes: carriage returns, control bytes (NUL among them), non-ASCII
-    text, line feeds in all and per piece, and the line of the first carriage return."""
+    text, line feeds in all and per piece, the line of the first carriage return, and with
+    `blank_lines` the empty lines (a search as costly as counting the line feeds)."""
+    if blank_lines:
+        facts.blank_lines = []
     previous_last = b""
     try:
         for fh, offset, chunk in _chunks(file):
@@ -122,6 +126,10 @@ def _scan(file: Path, facts: ByteFacts) -> None:
                 facts.control |= frozenset(b[0] for b in found)
             if not facts.non_ascii and not chunk.isascii():
                 facts.non_ascii = True
+            if facts.blank_lines is not None:
+                if previous_last == b"\n" and chunk[:1] == b"\n":
+                    facts.blank_lines.append(facts.lines + 1)
+                _blank_lines_in(chunk, facts.lines, facts.blank_lines)
             in_chunk = chunk.count(b"\n")
             facts.chunk_lines[(offset, len(chunk))] = in_chunk
             facts.lines += in_chunk
@@ -132,10 +140,10 @@ def _scan(file: Path, facts: ByteFacts) -> None:
         facts.error = exc
 
 
-def scan_bytes(file: Path) -> ByteFacts:
+def scan_bytes(file: Path, blank_lines: bool = False) -> ByteFacts:
     """What a file's bytes hold, in fixed-size pieces (low memory)."""
     facts = ByteFacts()
-    _scan(file, facts)
+    _scan(file, facts, blank_lines)
     return facts
 
 
@@ -151,18 +159,26 @@ def lower_priority(niceness: int = 10) -> None:
 class ScanAhead:
     """Scan the files' bytes in a background thread, in the order they will be loaded (smallest
     first, see `validate_package`), so that each scan runs while DuckDB reads the file before it
-    (DuckDB releases the GIL); one pass per file reads its bytes once."""
+    (DuckDB releases the GIL); one pass per file reads its bytes once.
+
+    Blank lines are looked for only once a file of the package turned out to have some
+    (`expect_blank_lines`): the search would cost a clean package as much again as the scan,
+    while damage of that kind tends to repeat across the files one person or tool edited."""
 
     def __init__(self, files: list[Path]) -> None:
         self._facts = {f: ByteFacts() for f in files}
         self._ready = {f: threading.Event() for f in files}
+        self._blank_lines = False
         self._thread = threading.Thread(target=self._run, args=(files,), daemon=True)
         self._thread.start()
+
+    def expect_blank_lines(self) -> None:
+        self._blank_lines = True
 
     def _run(self, files: list[Path]) -> None:
         lower_priority()
         for f in files:
-            _scan(f, self._facts[f])
+            _scan(f, self._facts[f], self._blank_lines)
             self._ready[f].set()
 
     def facts(self, file: Path) -> ByteFacts:
@@ -170,6 +186,24 @@ class ScanAhead:
             return scan_bytes(file)
         self._ready[file].wait()
         return self._facts[file]
+
+
+def _blank_lines(file: Path, chunk_lines: dict[tuple[int, int], int] | None = None) -> list[int]:
+    """Physical line numbers of empty lines, by a chunked search of the file, when the scan did
+    not look for them; its per-chunk line counts (`chunk_lines`) spare counting a piece of the
+    same offset and size again."""
+    found: list[int] = []
+    lines, previous_last, offset = 0, b"", 0
+    with open(file, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if previous_last == b"\n" and chunk[:1] == b"\n":
+                found.append(lines + 1)
+            _blank_lines_in(chunk, lines, found)
+            known = (chunk_lines or {}).get((offset, len(chunk)))
+            lines += known if known is not None else chunk.count(b"\n")
+            previous_last = chunk[-1:]
+            offset += len(chunk)
+    return found
 
 
 def _next_byte(fh) -> bytes:
@@ -211,31 +245,18 @@ def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec, keep: set[str
     con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT{cols})')
 
 
-def _blank_lines(file: Path, chunk_lines: dict[tuple[int, int], int] | None = None) -> list[int]:
-    """Physical line numbers of empty lines (DuckDB skips them while reading), by a chunked byte
-    scan. Only called when the line count does not add up: a search for two line feeds costs as
-    much as counting them, so the ahead-of-read scan leaves it out; its per-chunk line counts
-    (`chunk_lines`) spare counting a piece of the same offset and size again."""
-    found: list[int] = []
-    lines, previous_last, offset = 0, b"", 0
-    with open(file, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            if previous_last == b"\n" and chunk[:1] == b"\n":
-                found.append(lines + 1)
-            # sre finds a literal with memchr, twice as fast as bytes.find; searching again from
-            # one byte on keeps runs of blank lines (three line feeds are two blank lines).
-            match = TWO_LINE_FEEDS.search(chunk)
-            line, last = lines + 1, 0
-            while match:
-                line += chunk.count(b"\n", last, match.start() + 1)
-                last = match.start() + 1
-                found.append(line)
-                match = TWO_LINE_FEEDS.search(chunk, last)
-            known = (chunk_lines or {}).get((offset, len(chunk)))
-            lines += known if known is not None else chunk.count(b"\n")
-            previous_last = chunk[-1:]
-            offset += len(chunk)
-    return found
+def _blank_lines_in(chunk: bytes, lines_before: int, into: list[int]) -> None:
+    """Append the physical lines of the empty lines that start inside `chunk` after its first
+    byte, given the line feeds before it. sre finds a literal with memchr, twice as fast as
+    bytes.find; searching again from one byte on keeps runs of blank lines (three line feeds are
+    two blank lines)."""
+    match = TWO_LINE_FEEDS.search(chunk)
+    line, last = lines_before + 1, 0
+    while match:
+        line += chunk.count(b"\n", last, match.start() + 1)
+        last = match.start() + 1
+        into.append(line)
+        match = TWO_LINE_FEEDS.search(chunk, last)
 
 
 @dataclass
@@ -503,7 +524,8 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
             embedded = con.execute(f"SELECT rowid, b FROM (SELECT rowid, {breaks} AS b FROM {data_table} WHERE {holding}) "
                                    f"WHERE b > 0 ORDER BY rowid").fetchall()
         if total + sum(b for _, b in embedded) != facts.physical_lines:
-            blanks = _blank_lines(file, facts.chunk_lines)  # facts and file: the original, also for an LF copy
+            # Of the original file, also when DuckDB reads an LF copy.
+            blanks = facts.blank_lines if facts.blank_lines is not None else _blank_lines(file, facts.chunk_lines)
         if total + len(blanks) + sum(b for _, b in embedded) != facts.physical_lines:
             if layout.flag_for is not None and not layout.line_feeds:
                 # Line breaks inside cells: read again, flagging every cell that holds one.
@@ -693,5 +715,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
             text = data.decode("utf-8", errors="replace")
         del data
         found += _slow_load(con, layout, text, shown)
+    if any(f.code == "blank-row" for f in found):
+        scans.expect_blank_lines()  # the files still to be scanned are searched in the background
     rows = con.execute(f"SELECT count(*) FROM raw.{quote_ident(table.name)}").fetchall()[0][0]
     return LoadedTable(table.name, shown, header, rows, True), found
