@@ -359,3 +359,36 @@ def test_url_prefilter_flags_every_url_the_pattern_rejects(con, value):
         [value]).fetchone()
     if rejected:
         assert flagged, value
+
+
+def test_hints_from_earlier_files_change_no_finding(tmp_path, monkeypatch):
+    """Once a file has blank lines or records spanning lines, the files loaded after it (larger
+    ones) are searched for blank lines in the background and read without the padded attempt;
+    the findings must be exactly those of reading every file on its own, line for line."""
+    import shutil
+
+    import ihr.checks.files as files
+    from conftest import VALID
+
+    from ihr.validate import validate_package
+
+    package = tmp_path / "package"
+    shutil.copytree(VALID, package)
+    relations = package / "tables" / "claim_relations.csv"  # a small file: loaded early
+    header, row = relations.read_text().splitlines()[:2]
+    multi_line = row.replace("Published in the same article.", '"Published in the same' + chr(10) + 'article."')
+    assert multi_line != row
+    relations.write_text(f"{header}\n\n{multi_line}\n")
+    claims = package / "tables" / "claims.csv"  # the largest file: loaded last
+    lines = claims.read_text().splitlines()
+    short = ",".join(lines[2].split(",")[:5])
+    claims.write_text("\n".join([lines[0], lines[1], "", short, *lines[2:]]) + "\n")
+
+    with_hints = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    monkeypatch.setattr(files.ScanAhead, "expect_blank_lines", lambda self: None)
+    monkeypatch.setattr(files.ScanAhead, "expect_multi_line_records", lambda self: None)
+    alone = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    assert with_hints == alone
+    found = {(f["path"], f["line"], f["code"]) for f in with_hints}
+    assert {("tables/claim_relations.csv", 2, "blank-row"), ("tables/claim_relations.csv", 3, "control-character"),
+            ("tables/claims.csv", 3, "blank-row"), ("tables/claims.csv", 4, "missing-cell")} <= found

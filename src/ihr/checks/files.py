@@ -163,17 +163,24 @@ class ScanAhead:
 
     Blank lines are looked for only once a file of the package turned out to have some
     (`expect_blank_lines`): the search would cost a clean package as much again as the scan,
-    while damage of that kind tends to repeat across the files one person or tool edited."""
+    while damage of that kind tends to repeat across the files one person or tool edited. The
+    same goes for records spanning lines (`expect_multi_line_records`)."""
 
     def __init__(self, files: list[Path]) -> None:
         self._facts = {f: ByteFacts() for f in files}
         self._ready = {f: threading.Event() for f in files}
         self._blank_lines = False
+        self.multi_line_records = False
         self._thread = threading.Thread(target=self._run, args=(files,), daemon=True)
         self._thread.start()
 
     def expect_blank_lines(self) -> None:
         self._blank_lines = True
+
+    def expect_multi_line_records(self) -> None:
+        """Records spanning lines were found: `load_table` reads the files still to come without
+        first trying DuckDB's padded parallel read, which refuses them (late, at times)."""
+        self.multi_line_records = True
 
     def _run(self, files: list[Path]) -> None:
         lower_priority()
@@ -270,6 +277,7 @@ class _Layout:
     control: frozenset[int] | None = None  # control bytes in the file; None: unknown
     non_ascii: bool = True
     line_feeds: bool = False  # records span lines: flag every cell with a line break
+    records_may_span_lines: bool = False  # an earlier file's did: skip the padded parallel read
     _flags: dict = field(default_factory=dict)
 
     @property
@@ -317,6 +325,10 @@ class _Layout:
 
     def all_stored(self) -> str:
         return "".join(f", {self.stored(n)} AS {quote_ident(n)}" for n in self.table.field_names)
+
+
+class _RecordsSpanLines(Exception):
+    """Go straight to the read for files whose records span lines."""
 
 
 class LineCountMismatch(Exception):
@@ -477,8 +489,10 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
     counted: list[int] = []
     try:
         try:
+            if layout.records_may_span_lines:
+                raise _RecordsSpanLines()  # as in an earlier file: spare the padded read's refusal
             read(parallel=True)
-        except duckdb.Error:
+        except (duckdb.Error, _RecordsSpanLines):
             # DuckDB's parallel reader refuses padding with quoted line breaks: records span lines,
             # so flag every cell holding a line break in the same pass, and read without padding
             # (short and long rows become rejects, whose line numbers DuckDB reports).
@@ -671,6 +685,8 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
             Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
     found += _header_findings(table, header, shown)
     layout = _Layout(table, header, keep, flag_for)
+    if scans is not None:
+        layout.records_may_span_lines = scans.multi_line_records
     if scans is None:
         scans = ScanAhead([file])  # runs alongside the read unless the row condition must wait for it
     if flag_for is not None:  # the row condition depends on the bytes: wait for this file's content scan
@@ -717,5 +733,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
         found += _slow_load(con, layout, text, shown)
     if any(f.code == "blank-row" for f in found):
         scans.expect_blank_lines()  # the files still to be scanned are searched in the background
+    if fast is not None and layout.line_feeds:
+        scans.expect_multi_line_records()
     rows = con.execute(f"SELECT count(*) FROM raw.{quote_ident(table.name)}").fetchall()[0][0]
     return LoadedTable(table.name, shown, header, rows, True), found
