@@ -41,6 +41,9 @@ CHUNK = 1 << 18  # 256 KiB: each of the many memchr passes over a piece runs fro
 CONTROL_BYTES = bytes([*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 CONTROL_BYTE_NEEDLES = [bytes([b]) for b in CONTROL_BYTES]
 TWO_LINE_FEEDS = re.compile(rb"\n\n")
+# The LF copy in large pieces: each return from a read or write waits for the GIL, which the
+# background scan holds between its own calls.
+COPY_CHUNK = 1 << 24
 csv.field_size_limit(2**31 - 1)
 
 
@@ -626,7 +629,7 @@ def _normalized_copy(file: Path) -> Path:
     fd, name = tempfile.mkstemp(suffix=".csv", prefix="ihr-lf-")
     with os.fdopen(fd, "wb") as out, open(file, "rb") as fh:
         carry = b""
-        while chunk := fh.read(CHUNK):
+        while chunk := fh.read(COPY_CHUNK):
             chunk = carry + chunk
             carry = b"\r" if chunk.endswith(b"\r") else b""
             out.write(chunk[: len(chunk) - len(carry)].replace(b"\r\n", b"\n"))
