@@ -243,17 +243,18 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: TableSpec, columns: tuple
 
     Grouping 64-bit hashes is several times cheaper than grouping the strings; a repeated key
     always repeats its hash, so only rows whose hash repeats are grouped exactly (a hash collision
-    costs a little time, never a finding), and only the repeated keys' rows are fetched."""
+    costs a little time, never a finding): those rows are kept from a second scan (a materialised
+    CTE, small), and grouped and fetched from there."""
     key = ", ".join(quote_ident(k) for k in columns)
     not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in columns)
     source = f"raw.{quote_ident(table.name)}"
     match = " AND ".join(f"t.{quote_ident(k)} = d.{quote_ident(k)}" for k in columns)
     return con.execute(
         f"""WITH h AS (SELECT hash({key}) AS h FROM {source} WHERE {not_null} GROUP BY 1 HAVING count(*) > 1),
-                 d AS (SELECT {key}, min(__line) AS first_line FROM {source}
-                       WHERE {not_null} AND hash({key}) IN (SELECT h FROM h) GROUP BY ALL HAVING count(*) > 1)
+                 t AS MATERIALIZED (SELECT __line, {key} FROM {source} WHERE {not_null} AND hash({key}) IN (SELECT h FROM h)),
+                 d AS (SELECT {key}, min(__line) AS first_line FROM t GROUP BY ALL HAVING count(*) > 1)
             SELECT t.__line, d.first_line, concat_ws(', ', {', '.join('t.' + quote_ident(k) for k in columns)})
-            FROM {source} t JOIN d ON {match} WHERE t.__line <> d.first_line ORDER BY t.__line"""
+            FROM t JOIN d ON {match} WHERE t.__line <> d.first_line ORDER BY t.__line"""
     ).fetchall()
 
 
