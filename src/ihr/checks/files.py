@@ -577,7 +577,7 @@ def _slow_load(con: duckdb.DuckDBPyConnection, layout: _Layout, text: str, shown
     table, header = layout.table, layout.header
     found: list[Finding] = []
     width = len(header)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
+    kept: list[list[str]] = []  # full-width records; empty cells become NULL in SQL (`_Layout.fields`)
     lines: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
@@ -594,13 +594,13 @@ def _slow_load(con: duckdb.DuckDBPyConnection, layout: _Layout, text: str, shown
                                      table=table.name, layer="file"))
             else:
                 lines.append(start)
-                for i, cell in enumerate(row):
-                    columns[i].append(cell if cell != "" else None)
+                kept.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
         found.append(Finding(shown, start, None, "malformed-csv", "error",
                              f"cannot parse from here on ({exc}); an unterminated quote is the usual cause",
                              table=table.name, layer="file"))
+    columns = list(zip(*kept)) if kept else [() for _ in range(width)]
     arrow = pa.table({"__line": pa.array(lines, pa.int64()), **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
     data_table = f"raw.{quote_ident('__data_' + table.name)}"
     con.register("__arrow", arrow)
