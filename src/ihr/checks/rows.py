@@ -338,11 +338,14 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
         first_ref = quote_ident(fk.reference_fields[0])
         pair = (table.name, fk.fields[0])
         if len(fk.fields) == 1 and pair in wanted:
+            # A referenced row nothing points at has no child key (a child row with an empty key
+            # matches nothing either, but has no parent key): testing the key, not the child's
+            # line, leaves the line to be computed on the few rows kept.
             joined = quote_ident(f"__joined_{table.name}_{fk.fields[0]}")
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE {joined} AS SELECT c.__line, {value} AS v, p.__line AS parent_line, p.{first_ref} AS parent_value
                     FROM raw.{child} c FULL OUTER JOIN raw.{parent} p ON {match}
-                    WHERE ({not_null} AND p.{first_ref} IS NULL) OR (c.__line IS NULL AND p.{first_ref} IS NOT NULL)""")
+                    WHERE ({not_null} AND p.{first_ref} IS NULL) OR (c.{quote_ident(fk.fields[0])} IS NULL AND p.{first_ref} IS NOT NULL)""")
             con.execute(f"CREATE OR REPLACE TEMP TABLE {kept} AS SELECT __line, v FROM {joined} WHERE __line IS NOT NULL")
             con.execute(f"CREATE OR REPLACE TEMP TABLE {unreferenced_table(*pair)} AS "
                         f"SELECT parent_line AS __line, parent_value AS v FROM {joined} WHERE __line IS NULL")
