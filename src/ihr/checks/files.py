@@ -4,9 +4,10 @@ Each table lands in DuckDB as `raw."<table>"`: one VARCHAR column per kept schem
 cells as NULL, absent columns as all-NULL) plus `__line`, the physical line the record starts on
 (header = 1); `raw."<table>"` is a view over the data table that computes the line from rowid
 (plus a step function when blank lines, multi-line records or rejected rows shift it). The fast
-path lets DuckDB read the file; a second thread scans its bytes in two passes, the content
-(carriage returns, NUL, control bytes, tabs, non-ASCII) before the read, whose row condition
-depends on it, and the line feeds after it, to check the line arithmetic. The slow path (Python's csv module) is only taken when the file has
+path lets DuckDB read the file; a second thread scans its bytes in one pass ahead of the read
+(carriage returns, NUL, control bytes, tabs, non-ASCII, which the row condition depends on, and
+the line feeds that check the line arithmetic). The slow path (Python's csv module) is only
+taken when the file has
 something DuckDB cannot read with exact line numbers (invalid UTF-8, a stray carriage return, NUL,
 an unterminated quote).
 
