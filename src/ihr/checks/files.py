@@ -7,9 +7,8 @@ cells as NULL, absent columns as all-NULL) plus `__line`, the physical line the 
 path lets DuckDB read the file; a second thread scans its bytes in one pass ahead of the read
 (carriage returns, NUL, control bytes, tabs, non-ASCII, which the row condition depends on, and
 the line feeds that check the line arithmetic). The slow path (Python's csv module) is only
-taken when the file has
-something DuckDB cannot read with exact line numbers (invalid UTF-8, a stray carriage return, NUL,
-an unterminated quote).
+taken when the file has something DuckDB cannot read with exact line numbers (invalid UTF-8, a
+stray carriage return, NUL, an unterminated quote).
 
 Given a row condition (`flag`), the read also evaluates it on every row in the same pass and keeps
 the flagged rows, with all their cells, in `raw."__flagged_<table>"`: the cell and text checks then
