@@ -130,9 +130,7 @@ def _scan(file: Path, facts: ByteFacts, blank_lines: bool = False) -> None:
             if not facts.non_ascii and not chunk.isascii():
                 facts.non_ascii = True
             if facts.blank_lines is not None:
-                if previous_last == b"\n" and chunk[:1] == b"\n":
-                    facts.blank_lines.append(facts.lines + 1)
-                _blank_lines_in(chunk, facts.lines, facts.blank_lines)
+                _blank_lines_in(chunk, previous_last, facts.lines, facts.blank_lines)
             in_chunk = chunk.count(b"\n")
             facts.chunk_lines[(offset, len(chunk))] = in_chunk
             facts.lines += in_chunk
@@ -206,9 +204,7 @@ def _blank_lines(file: Path, chunk_lines: dict[tuple[int, int], int] | None = No
     lines, previous_last, offset = 0, b"", 0
     with open(file, "rb") as fh:
         while chunk := fh.read(CHUNK):
-            if previous_last == b"\n" and chunk[:1] == b"\n":
-                found.append(lines + 1)
-            _blank_lines_in(chunk, lines, found)
+            _blank_lines_in(chunk, previous_last, lines, found)
             known = (chunk_lines or {}).get((offset, len(chunk)))
             lines += known if known is not None else chunk.count(b"\n")
             previous_last = chunk[-1:]
@@ -255,11 +251,13 @@ def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec, keep: set[str
     con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT{cols})')
 
 
-def _blank_lines_in(chunk: bytes, lines_before: int, into: list[int]) -> None:
-    """Append the physical lines of the empty lines that start inside `chunk` after its first
-    byte, given the line feeds before it. sre finds a literal with memchr, twice as fast as
+def _blank_lines_in(chunk: bytes, previous_last: bytes, lines_before: int, into: list[int]) -> None:
+    """Append the physical lines of the empty lines that start in `chunk`, given the last byte
+    before it and the line feeds before it. sre finds a literal with memchr, twice as fast as
     bytes.find; searching again from one byte on keeps runs of blank lines (three line feeds are
     two blank lines)."""
+    if previous_last == b"\n" and chunk[:1] == b"\n":  # a pair across the pieces' boundary
+        into.append(lines_before + 1)
     match = TWO_LINE_FEEDS.search(chunk)
     line, last = lines_before + 1, 0
     while match:
@@ -688,11 +686,10 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
             Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
     found += _header_findings(table, header, shown)
     layout = _Layout(table, header, keep, flag_for)
-    if scans is not None:
-        layout.records_may_span_lines = scans.multi_line_records
     if scans is None:
         scans = ScanAhead([file])  # runs alongside the read unless the row condition must wait for it
-    if flag_for is not None:  # the row condition depends on the bytes: wait for this file's content scan
+    layout.records_may_span_lines = scans.multi_line_records
+    if flag_for is not None:  # the row condition depends on the bytes: wait for this file's scan
         known = scans.facts(file)
         if known.nul or known.error is not None:
             layout.control, layout.non_ascii = None, True
