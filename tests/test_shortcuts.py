@@ -392,3 +392,35 @@ def test_hints_from_earlier_files_change_no_finding(tmp_path, monkeypatch):
     found = {(f["path"], f["line"], f["code"]) for f in with_hints}
     assert {("tables/claim_relations.csv", 2, "blank-row"), ("tables/claim_relations.csv", 3, "control-character"),
             ("tables/claims.csv", 3, "blank-row"), ("tables/claims.csv", 4, "missing-cell")} <= found
+
+
+@pytest.mark.parametrize("name", ["unterminated-quote", "unterminated-quote-last-row", "unterminated-quote-after-damage",
+                                  "unterminated-quote-then-quoted-cell", "multi-line-ragged-blank", "crlf-multi-line-ragged",
+                                  "mixed-line-ends", "blank-line", "newline-in-cell", "ragged-short-row", "ragged-long-row",
+                                  "utf-8-bom", "no-final-newline", "stray-quote"])
+def test_duckdb_read_reports_what_the_python_csv_reader_does(name, tmp_path, monkeypatch):
+    """Whichever path reads a file (DuckDB, or Python's csv module when DuckDB cannot place a
+    record), the findings are the same, message for message; and the cases DuckDB can place
+    (an unterminated quote in the last record among them) do not fall back."""
+    import ihr.checks.files as files
+    from test_hostile import materialize
+
+    from ihr.validate import validate_package
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
+    from cases import CASES
+
+    case = next(c for c in CASES if c.name == name)
+    package = materialize(case, tmp_path)
+    slow_reads: list[str] = []
+    real_slow_load = files._slow_load
+    monkeypatch.setattr(files, "_slow_load", lambda con, layout, text: slow_reads.append(layout.table.name) or real_slow_load(con, layout, text))
+    either = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    fell_back = list(slow_reads)
+    monkeypatch.setattr(files, "_fast_load", lambda *args, **kwargs: None)
+    python_only = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    assert either == python_only
+    if name in ("unterminated-quote-last-row", "unterminated-quote-after-damage"):
+        assert fell_back == [], "DuckDB's read places an unterminated quote in the last record"
+    if name == "unterminated-quote-then-quoted-cell":
+        assert fell_back == ["claim_relations"]

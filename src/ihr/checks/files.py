@@ -503,33 +503,41 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
                 padded = False
             except duckdb.Error:
                 read(parallel=False)
-        # One row per rejected record (DuckDB may list a short row once per missing cell).
-        rejects = con.execute("SELECT line, first(error_type ORDER BY error_type), first(csv_line) FROM __rejects "
-                              "GROUP BY line ORDER BY line").fetchall()
+        # One row per rejected record (DuckDB may list a short row once per missing cell), with
+        # every kind of error DuckDB saw in it.
+        rejects = con.execute("SELECT line, first(error_type ORDER BY error_type), first(csv_line), "
+                              "list(DISTINCT error_type ORDER BY error_type), min(line_byte_position) "
+                              "FROM __rejects GROUP BY line ORDER BY line").fetchall()
         records = counted[-1]  # CREATE TABLE AS returns the rows it wrote
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {data_table}")
         return None
     facts = facts_of()
+    # An unterminated quote in the last record: everything before it is read, as on the slow path.
+    tail = _unterminated_tail(read_from or file, rejects, facts.chunk_lines if read_from is None else None)
+    if tail is not None:
+        rejects = rejects[:-1]
     ragged_rejects = {"MISSING COLUMNS": "missing-cell", "TOO MANY COLUMNS": "extra-cell"}
     # DuckDB numbers rejected records reliably in LF files; a carriage return shifts its count, so
     # such a file is read again from its LF copy (`load_table`).
-    usable = not padded and all(kind in ragged_rejects for _, kind, _ in rejects) and not (
+    usable = not padded and all(set(kinds) <= ragged_rejects.keys() for *_, kinds, _ in rejects) and not (
         facts.carriage_returns and read_from is None)
     if (rejects and not usable) or facts.error or facts.lone_cr or facts.nul:
         con.execute(f"DROP TABLE {data_table}")
         return None
+    # The lines the records DuckDB read (and the blank lines among them) must account for.
+    expected_lines = facts.physical_lines if tail is None else tail - 1
     # Physical lines: record k starts on line k + 2, plus the line breaks inside earlier records'
     # cells, plus the blank lines DuckDB skipped before it (rowids skip rejected records). Breaks
     # are counted on the rows that hold any (all flagged when `line_feeds` is set; few); a count
     # that does not add up (a "blank line" inside a quoted cell, say) sends the file to the slow
     # path.
     # DuckDB's text of a rejected record starts with the blank lines before it, if any.
-    rejected = [(line, (text or "").lstrip("\n").count("\n")) for line, _, text in rejects]
+    rejected = [(line, (text or "").lstrip("\n").count("\n")) for line, _, text, *_ in rejects]
     blanks: list[int] = []
     embedded: list[tuple[int, int]] = []
     total = records + len(rejected) + 1 + sum(b for _, b in rejected)
-    if total != facts.physical_lines:
+    if total != expected_lines:
         if layout.flag_for is None or layout.line_feeds:
             # Every row holding a line break is flagged (or every row is stored whole): count the
             # breaks first; when they account for every extra line, there is no blank line to find.
@@ -538,10 +546,12 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
             holding = "__flag" if layout.flag_for is not None else "true"
             embedded = con.execute(f"SELECT rowid, b FROM (SELECT rowid, {breaks} AS b FROM {data_table} WHERE {holding}) "
                                    f"WHERE b > 0 ORDER BY rowid").fetchall()
-        if total + sum(b for _, b in embedded) != facts.physical_lines:
+        if total + sum(b for _, b in embedded) != expected_lines:
             # Of the original file, also when DuckDB reads an LF copy.
             blanks = facts.blank_lines if facts.blank_lines is not None else _blank_lines(file, facts.chunk_lines)
-        if total + len(blanks) + sum(b for _, b in embedded) != facts.physical_lines:
+            if tail is not None:  # the unterminated record swallows the lines after its start
+                blanks = [line for line in blanks if line < tail]
+        if total + len(blanks) + sum(b for _, b in embedded) != expected_lines:
             if layout.flag_for is not None and not layout.line_feeds:
                 # Line breaks inside cells: read again, flagging every cell that holds one.
                 con.execute(f"DROP TABLE {data_table}")
@@ -558,17 +568,82 @@ def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, fact
     # Line numbers are exact now: short and long rows are reported here and dropped, as the slow
     # path would, without re-reading the file in Python.
     ragged = con.execute(f"SELECT {lines.expr}, __ragged FROM {lines.source} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()
-    ragged = sorted(ragged + [(line, ragged_rejects[kind]) for line, (_, kind, _) in zip(rejected_lines, rejects)])
-    found = [Finding(table.path, line, None, "blank-row", "error", "the row is empty", table=table.name, layer="file")
-             for line in blanks] + [Finding(table.path, line, None, code, "error",
-                     f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
-                     table=table.name, layer="file") for line, code in ragged]
+    ragged = sorted(ragged + [(line, ragged_rejects[kind]) for line, (_, kind, *_) in zip(rejected_lines, rejects)])
+    found = [_blank_row(table, line) for line in blanks] + [_ragged_row(table, line, code, width) for line, code in ragged]
+    if tail is not None:
+        found.append(_malformed(table, tail, UNEXPECTED_END))
     _finish(con, layout, data_table, lines, materialize=not lines.in_view, ragged=bool(ragged))
     lines.drop()
     return found
 
 
-def _slow_load(con: duckdb.DuckDBPyConnection, layout: _Layout, text: str, shown: str) -> list[Finding]:
+# Findings both paths report, worded alike: which path read a file never shows in the report.
+def _blank_row(table: TableSpec, line: int) -> Finding:
+    return Finding(table.path, line, None, "blank-row", "error", "the row is empty", table=table.name, layer="file")
+
+
+def _ragged_row(table: TableSpec, line: int, code: str, width: int) -> Finding:
+    return Finding(table.path, line, None, code, "error",
+                   f"row has {'more' if code == 'extra-cell' else 'fewer'} cells than the header's {width}; the row is not checked further",
+                   table=table.name, layer="file")
+
+
+UNEXPECTED_END = "unexpected end of data"  # what Python's csv module says of a quote still open at the end
+
+
+def _malformed(table: TableSpec, line: int, reason: str) -> Finding:
+    return Finding(table.path, line, None, "malformed-csv", "error",
+                   f"cannot parse from here on ({reason}); an unterminated quote is the usual cause",
+                   table=table.name, layer="file")
+
+
+def _line_at(file: Path, offset: int, chunk_lines: dict[tuple[int, int], int] | None) -> int:
+    """The physical line holding byte `offset`, counting only the piece the scan did not count."""
+    lines, start = 0, 0
+    for (piece, size), count in sorted((chunk_lines or {}).items()):
+        if piece != start or piece + size > offset:
+            break
+        lines, start = lines + count, piece + size
+    with open(file, "rb") as fh:
+        fh.seek(start)
+        return lines + fh.read(offset - start).count(b"\n") + 1
+
+
+def _unterminated_tail(file: Path, rejects: list[tuple], chunk_lines: dict[tuple[int, int], int] | None) -> int | None:
+    """The physical line of the last record when it opens a quote that nothing closes, as DuckDB
+    reports it (its last reject, an unquoted value); else None.
+
+    Both parsers then read every record before it the same way and nothing after it (Python's
+    csv module fails at the end of the data), so the fast path can report it. Checked against the
+    bytes rather than trusted: the record starts a line, and the rest of the file holds exactly one
+    quote, at the start of a cell."""
+    if not rejects or rejects[-1][3] != ["UNQUOTED VALUE"] or rejects[-1][4] is None:
+        return None
+    offset = rejects[-1][4] - 1  # DuckDB counts bytes from 1
+    if offset < 1:
+        return None
+    try:
+        with open(file, "rb") as fh:
+            fh.seek(offset - 1)
+            if fh.read(1) != b"\n":
+                return None
+            head, quotes = b"", 0
+            while piece := fh.read(CHUNK):
+                if not head:
+                    head = piece
+                quotes += piece.count(b'"')
+                if quotes > 1 or b"\r" in piece:
+                    return None
+    except OSError:
+        return None
+    quote = head.find(b'"')
+    # The one quote opens a cell of this very record: at its start or right after a comma.
+    if quote < 0 or (quote > 0 and head[quote - 1:quote] != b",") or b"\n" in head[:quote]:
+        return None
+    return _line_at(file, offset, chunk_lines)
+
+
+def _slow_load(con: duckdb.DuckDBPyConnection, layout: _Layout, text: str) -> list[Finding]:
     """Parse with Python's csv module, tracking the physical line of every record."""
     import pyarrow as pa
 
@@ -584,20 +659,15 @@ def _slow_load(con: duckdb.DuckDBPyConnection, layout: _Layout, text: str, shown
         start = reader.line_num + 1
         for row in reader:
             if not row:
-                found.append(Finding(shown, start, None, "blank-row", "error", "the row is empty", table=table.name, layer="file"))
+                found.append(_blank_row(table, start))
             elif len(row) != width:
-                code = "missing-cell" if len(row) < width else "extra-cell"
-                found.append(Finding(shown, start, None, code, "error",
-                                     f"row has {len(row)} cells, the header has {width}; the row is not checked further",
-                                     table=table.name, layer="file"))
+                found.append(_ragged_row(table, start, "missing-cell" if len(row) < width else "extra-cell", width))
             else:
                 lines.append(start)
                 kept.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
-        found.append(Finding(shown, start, None, "malformed-csv", "error",
-                             f"cannot parse from here on ({exc}); an unterminated quote is the usual cause",
-                             table=table.name, layer="file"))
+        found.append(_malformed(table, start, str(exc)))
     columns = list(zip(*kept)) if kept else [() for _ in range(width)]
     arrow = pa.table({"__line": pa.array(lines, pa.int64()), **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
     data_table = f"raw.{quote_ident('__data_' + table.name)}"
@@ -730,7 +800,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
                                  table=table.name, layer="file"))
             text = data.decode("utf-8", errors="replace")
         del data
-        found += _slow_load(con, layout, text, shown)
+        found += _slow_load(con, layout, text)
     if any(f.code == "blank-row" for f in found):
         scans.expect_blank_lines()  # the files still to be scanned are searched in the background
     if fast is not None and layout.line_feeds:
