@@ -424,3 +424,29 @@ def test_duckdb_read_reports_what_the_python_csv_reader_does(name, tmp_path, mon
         assert fell_back == [], "DuckDB's read places an unterminated quote in the last record"
     if name == "unterminated-quote-then-quoted-cell":
         assert fell_back == ["claim_relations"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=120).map(lambda b: bytes(b"\na,\"\r\n"[x % 6] for x in b).replace(b"\r\n", b"\n").replace(b"\r", b"\r\n")),
+       chunk=st.integers(1, 9), kept=st.sampled_from([0, 1, 3, 1 << 16]))
+def test_lf_copy_around_carriage_returns_is_the_replaced_file(data, chunk, kept, tmp_path_factory):
+    """The scan's offsets of carriage returns (kept while few, across pieces of any size) and the
+    kernel copy around them give the same LF copy as replacing every CRLF in the whole file."""
+    import ihr.checks.files as files
+
+    path = tmp_path_factory.mktemp("lf") / "t.csv"
+    path.write_bytes(data)
+    saved = files.CHUNK, files.CR_OFFSETS_KEPT
+    files.CHUNK, files.CR_OFFSETS_KEPT = chunk, kept
+    try:
+        facts = files.scan_bytes(path)
+    finally:
+        files.CHUNK, files.CR_OFFSETS_KEPT = saved
+    positions = [i for i, byte in enumerate(data) if byte == 13]
+    assert facts.cr_offsets == (positions if len(positions) <= kept else None)
+    assert not facts.lone_cr
+    copy = files._normalized_copy(path, facts.cr_offsets)
+    try:
+        assert copy.read_bytes() == data.replace(b"\r\n", b"\n")
+    finally:
+        copy.unlink()

@@ -82,6 +82,33 @@ class _InBackground:
         return value
 
 
+def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], scans, report: Report, *,
+                 keep_all: bool, loaded: set[str], rows: dict[str, int]):
+    """Load every table in `order` into raw.<table>, adding the file findings to `report`;
+    returns the background reference check, started during the last (largest) read."""
+    from ihr.checks.files import load_table
+    from ihr.checks.rows import deferred_pattern_fields, row_flag_condition
+
+    reference = None
+    for index, (name, table) in enumerate(order):
+        if index == len(order) - 1:
+            # Pure Python work for other threads, started while DuckDB reads the largest file (it
+            # releases the GIL there): frictionless's metadata check, and importing Pandera and
+            # polars, which only the end needs. Started earlier, they would hold up the Python
+            # side of the small files' loads (a slow-path read above all) for a third of a second.
+            reference = _start_background_work(package)
+        keep = None if keep_all else fields_needed_after_read(package, table)
+        deferred = frozenset(deferred_pattern_fields(package, table))
+        result, found = load_table(con, package.root, table, keep=keep, scans=scans,
+                                   flag_for=lambda control, non_ascii, line_feeds, t=table, d=deferred:
+                                   row_flag_condition(t, control, non_ascii, d, line_feeds))
+        report.extend(found)
+        if result.loaded:
+            loaded.add(name)
+        rows[name] = result.rows
+    return reference
+
+
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
                      reference_in_background: bool = True) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
@@ -94,8 +121,8 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     import duckdb
 
     from ihr.checks.descriptor import load_package
-    from ihr.checks.files import ScanAhead, load_table
-    from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys, deferred_pattern_fields, row_flag_condition
+    from ihr.checks.files import ScanAhead
+    from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys
     from ihr.checks.semantic import UNREFERENCED_WANTED, check_semantics
     from ihr.checks.typed import check_typed
 
@@ -117,23 +144,10 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     # reads the current one, so no read waits for its scan (findings are sorted in the report).
     order = sorted(package.tables.items(), key=lambda item: _size(package.root / item[1].path))
     scans = ScanAhead([package.root / t.path for _, t in order])
-    reference = None
-    for index, (name, table) in enumerate(order):
-        if index == len(order) - 1:
-            # Pure Python work for other threads, started while DuckDB reads the largest file (it
-            # releases the GIL there): frictionless's metadata check, and importing Pandera and
-            # polars, which only the end needs. Started earlier, they would hold up the Python
-            # side of the small files' loads (a slow-path read above all) for a third of a second.
-            reference = _start_background_work(package)
-        keep = None if not own_connection else fields_needed_after_read(package, table)
-        deferred = frozenset(deferred_pattern_fields(package, table))
-        result, found = load_table(con, package.root, table, keep=keep, scans=scans,
-                                   flag_for=lambda control, non_ascii, line_feeds, t=table, d=deferred:
-                                   row_flag_condition(t, control, non_ascii, d, line_feeds))
-        report.extend(found)
-        if result.loaded:
-            loaded.add(name)
-        rows[name] = result.rows
+    try:
+        reference = _load_tables(con, package, order, scans, report, keep_all=not own_connection, loaded=loaded, rows=rows)
+    finally:
+        scans.close()
     rows = {name: rows[name] for name in package.tables}
     if not order:
         reference = _start_background_work(package)
