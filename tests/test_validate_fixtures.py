@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, broken_names, build_package, expected_for, run_cli
+from conftest import ROOT, VALID, broken_names, build_package, expected_for, run_cli
 
 
 def test_there_are_at_least_twenty_broken_fixtures():
@@ -77,6 +77,21 @@ def test_json_equals_the_library_report(tmp_path):
     for report in (library, cli):
         report["stats"].pop("seconds")
     assert cli == library
+
+
+def test_json_has_one_finding_per_line(tmp_path):
+    """Each finding is one line of the JSON (greps and diffs by line), in report order, with every
+    field; a valid package gives an empty list."""
+    from ihr.validate import validate_package
+
+    package = build_package(tmp_path, "parent-cycle")
+    result = run_cli("validate", "--format", "json", str(package))
+    lines = [line.strip().rstrip(",") for line in result.output.splitlines() if line.startswith('    {"path"')]
+    expected = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    assert len(expected) == 3
+    assert [json.loads(line) for line in lines] == expected
+    clean = run_cli("validate", "--format", "json", str(VALID))
+    assert '  "findings": [],' in clean.output and json.loads(clean.output)["findings"] == []
 
 
 def test_text_list_is_capped_and_says_how_many_were_left_out(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -28,7 +28,7 @@ class Finding:
         return (self.path, self.line or 0, self.column or "", self.code)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))  # the fields are plain values: no need for asdict's deep copy
 
 
 @dataclass

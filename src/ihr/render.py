@@ -39,7 +39,17 @@ def summary_line(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    """The report as JSON, one finding per line: json's C encoder writes each line (indenting
+    everything falls back to its pure-Python encoder, a tenth of a second per 5,000 findings),
+    and a line per finding greps and diffs well."""
+    data = report.to_dict()
+    findings = data.pop("findings")
+    head = {k: v for k, v in data.items() if k != "stats"}
+    parts = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+    rows = ",\n".join("    " + json.dumps(f, ensure_ascii=False) for f in findings)
+    parts.append('  "findings": [' + ("\n" + rows + "\n  ]" if findings else "]"))
+    parts.append('  "stats": ' + json.dumps(data.get("stats", {}), ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 def _escape_property(value: str) -> str:

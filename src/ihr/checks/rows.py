@@ -319,7 +319,7 @@ def unreferenced_table(child: str, field: str) -> str:
 
 def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, loaded: set[str],
                           broken: dict[str, str] | None = None, unreferenced: dict[tuple[str, str], str] | None = None,
-                          wanted: frozenset[tuple[str, str]] = frozenset()) -> list[Finding]:
+                          wanted: frozenset[tuple[str, str]] = frozenset()) -> list[BrokenReferences]:
     """Joins against the referenced tables; `broken` collects, per single reference field whose
     check ran, the temporary table holding (__line, v) of every broken reference.
 
@@ -363,18 +363,41 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
         if broken is not None and len(fk.fields) == 1:
             broken[fk.fields[0]] = kept
         rows = con.execute(f"SELECT __line, v FROM {kept} ORDER BY __line").fetchall()
-        if not rows:
-            continue
-        hints: dict[str, str] = {}
-        if len(fk.reference_fields) == 1:
-            hints = _nearest_ids(con, [v for _, v in rows[:HINT_LIMIT]], target.name, fk.reference_fields[0])
-        column = ",".join(fk.fields)
-        target_field = ",".join(fk.reference_fields)
-        for line, v in rows:
-            hint = f'did you mean "{hints[v]}"?' if v in hints else None
-            found.append(Finding(table.path, line, column, "foreign-key", "error",
-                                 f"{_show(v)} is not {_article(target_field)} {target_field} in {target.name}", value=v, table=table.name, hint=hint, layer="rows"))
+        if rows:
+            found.append(BrokenReferences(table, fk, rows))
     return found
+
+
+@dataclass
+class BrokenReferences:
+    """The broken references of one foreign key, (line, value) in line order; they become
+    findings once the "did you mean" hints of every key naming the same table are known."""
+
+    table: TableSpec
+    fk: ForeignKey
+    rows: list[tuple[int, str]]
+
+    @property
+    def hinted(self) -> tuple[str, str] | None:
+        """(table, field) whose ids the first HINT_LIMIT values are compared with."""
+        return (self.fk.resource, self.fk.reference_fields[0]) if len(self.fk.reference_fields) == 1 else None
+
+    def findings(self, hints: dict[str, str]) -> list[Finding]:
+        column, target_field = ",".join(self.fk.fields), ",".join(self.fk.reference_fields)
+        return [Finding(self.table.path, line, column, "foreign-key", "error",
+                        f"{_show(v)} is not {_article(target_field)} {target_field} in {self.fk.resource}", value=v,
+                        table=self.table.name, hint=f'did you mean "{hints[v]}"?' if v in hints else None, layer="rows")
+                for line, v in self.rows]
+
+
+def _foreign_key_hints(con: duckdb.DuckDBPyConnection, broken: list[BrokenReferences]) -> dict[tuple[str, str], dict[str, str]]:
+    """One similarity search per referenced (table, field), for the values of every key naming
+    it: sources.source_id, say, is named by three keys, and each search scans the whole table."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for b in broken:
+        if b.hinted is not None:
+            wanted.setdefault(b.hinted, set()).update(v for _, v in b.rows[:HINT_LIMIT])
+    return {target: _nearest_ids(con, sorted(values), *target) for target, values in wanted.items()}
 
 
 def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, name: str,
@@ -413,6 +436,7 @@ def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, lo
     """Run every generated constraint and key check over the loaded raw tables (for `unreferenced`
     and `wanted`, see `_foreign_key_findings`)."""
     found: list[Finding] = []
+    references: list[BrokenReferences] = []
     for name, table in package.tables.items():
         if name not in loaded:
             continue
@@ -420,7 +444,10 @@ def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, lo
         found += _primary_key_findings(con, table)
         found += _unique_findings(con, table)
         broken: dict[str, str] = {}
-        found += _foreign_key_findings(con, package, table, loaded, broken, unreferenced, wanted)
+        references += _foreign_key_findings(con, package, table, loaded, broken, unreferenced, wanted)
         for field, fk in deferred_pattern_fields(package, table).items():
             found += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field))
+    hints = _foreign_key_hints(con, references)
+    for b in references:
+        found += b.findings(hints.get(b.hinted, {}) if b.hinted else {})
     return found
