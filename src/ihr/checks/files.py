@@ -289,24 +289,10 @@ def _header_findings(table: TableSpec, header: list[str], shown: str) -> list[Fi
     return found
 
 
-def line_of(table: str, row: str) -> str:
-    """SQL for the physical line of the raw.<table> row whose `__row` is `row`.
-
-    A query that keeps few rows of a large table (a join's misses) selects `__row` and writes this
-    in its outer SELECT: the line is then computed on the rows kept, not in the view for every
-    row the join reads (with a step function, that was a quarter of the key checks' time)."""
-    return f"{quote_ident('__line_of_' + table)}({row})"
-
-
-def _line_macro(con: duckdb.DuckDBPyConnection, table: str, body: str) -> None:
-    con.execute(f"CREATE OR REPLACE TEMP MACRO {quote_ident('__line_of_' + table)}(r) AS {body}")
-
-
 def _empty_table(con: duckdb.DuckDBPyConnection, table: TableSpec, keep: set[str] | None = None) -> None:
     kept = [f for f in table.field_names if keep is None or f in keep]
     cols = "".join(f", {quote_ident(f)} VARCHAR" for f in kept)
-    con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT, __row BIGINT{cols})')
-    _line_macro(con, table.name, "r")
+    con.execute(f'CREATE OR REPLACE TABLE raw.{quote_ident(table.name)} (__line BIGINT{cols})')
 
 
 def _blank_lines_in(chunk: bytes, previous_last: bytes, lines_before: int, into: list[int]) -> None:
@@ -451,21 +437,21 @@ def _line_steps(blanks: list[int], embedded: list[tuple[int, int]],
 STEPS_IN_EXPRESSION = 4096  # beyond this many line steps, an ASOF join beats a CASE tree
 
 
-def _step_tree(steps: list[tuple[int, int]], lo: int = 0, hi: int | None = None, row: str = "rowid") -> str:
-    """SQL for add(row) as a balanced tree of CASE expressions: about log2(steps) comparisons
+def _step_tree(steps: list[tuple[int, int]], lo: int = 0, hi: int | None = None) -> str:
+    """SQL for add(rowid) as a balanced tree of CASE expressions: about log2(steps) comparisons
     per row, with no join and no table to build."""
     hi = len(steps) if hi is None else hi
     if hi - lo == 1:
         return str(steps[lo][1])
     mid = (lo + hi) // 2
-    return f"CASE WHEN {row} < {steps[mid][0]} THEN {_step_tree(steps, lo, mid, row)} ELSE {_step_tree(steps, mid, hi, row)} END"
+    return f"CASE WHEN rowid < {steps[mid][0]} THEN {_step_tree(steps, lo, mid)} ELSE {_step_tree(steps, mid, hi)} END"
 
 
 class _Lines:
     """Where a data table's physical line numbers come from: rowid + 2, plus a step function of
     rowid when blank lines, multi-line records or rejected rows shift them. The step function is
-    a CASE tree evaluated wherever the line is read (cheap, so raw.<table> stays a view over the
-    data table); only with very many steps is it an ASOF join with a step table, and the table is
+    a CASE tree, evaluated once into a `__line` column of the data table (raw.<table> stays a view
+    over it); only with very many steps is it an ASOF join with a step table, and the table is
     then materialised once."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, data_table: str, steps: list[tuple[int, int]]) -> None:
@@ -474,10 +460,13 @@ class _Lines:
         self.source = data_table
         self.in_view = True
         if not any(add for _, add in steps):
-            self.expr, self.of_row = "CAST(rowid AS BIGINT) + 2", "CAST(r AS BIGINT) + 2"
+            self.expr = "CAST(rowid AS BIGINT) + 2"
         elif len(steps) <= STEPS_IN_EXPRESSION:
-            self.expr = f"CAST(rowid AS BIGINT) + 2 + ({_step_tree(steps)})"
-            self.of_row = f"CAST(r AS BIGINT) + 2 + ({_step_tree(steps, row='r')})"
+            # Stored once: evaluating the tree in the view cost every query that read the table
+            # (binding it alone took 5 ms for 400 steps), more than this one pass does.
+            con.execute(f"ALTER TABLE {data_table} ADD COLUMN __line BIGINT")
+            con.execute(f"UPDATE {data_table} SET __line = CAST(rowid AS BIGINT) + 2 + ({_step_tree(steps)})")
+            self.expr = "__line"
         else:
             self.in_view = False
             self.steps = "__line_steps"  # one file is loaded at a time; dropped after it
@@ -485,7 +474,7 @@ class _Lines:
                         f"CAST(unnest($2) AS BIGINT) AS add_lines", [[f for f, _ in steps], [a for _, a in steps]])
             self.source = (f"(SELECT d.*, CAST(d.rowid AS BIGINT) + 2 + s.add_lines AS __line_shifted FROM {data_table} d "
                            f"ASOF JOIN {self.steps} s ON d.rowid >= s.first_rowid)")
-            self.expr, self.of_row = "__line_shifted", "r"  # materialised: __row is the line itself
+            self.expr = "__line_shifted"
 
     def drop(self) -> None:
         if self.steps:
@@ -503,15 +492,12 @@ def _finish(con: duckdb.DuckDBPyConnection, layout: _Layout, data_table: str, li
         con.execute(f"CREATE OR REPLACE TABLE {flagged_table(layout.table.name)} AS SELECT {line_expr} AS __line{layout.all_stored()} "
                     f"FROM {source} WHERE __flag AND __ragged IS NULL ORDER BY __line")
     if materialize:  # the line arithmetic runs once, and short or long rows go
-        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT __line, __line AS __row{layout.kept_names()} FROM "
-                    f"(SELECT {line_expr} AS __line{layout.kept_names()} FROM {source} WHERE __ragged IS NULL) ORDER BY __line")
+        con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {line_expr} AS __line{layout.kept_names()} "
+                    f"FROM {source} WHERE __ragged IS NULL ORDER BY __line")
         con.execute(f"DROP TABLE {data_table}")
-        _line_macro(con, layout.table.name, "r")
     else:
         where = " WHERE __ragged IS NULL" if ragged else ""
-        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line, rowid AS __row{layout.kept_names()} "
-                    f"FROM {data_table}{where}")
-        _line_macro(con, layout.table.name, lines.of_row)
+        con.execute(f"CREATE OR REPLACE VIEW {target} AS SELECT {line_expr} AS __line{layout.kept_names()} FROM {data_table}{where}")
 
 
 def _fast_load(con: duckdb.DuckDBPyConnection, layout: _Layout, file: Path, facts_of: Callable[[], ByteFacts],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ihr.checks.files import flagged_table, line_of, quote_ident
+from ihr.checks.files import flagged_table, quote_ident
 from ihr.checks.text import pattern_implies_clean, suspect_sql, text_findings, values_are_clean
 from ihr.findings import Finding
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec
@@ -244,19 +244,17 @@ def _duplicates(con: duckdb.DuckDBPyConnection, table: TableSpec, columns: tuple
     Grouping 64-bit hashes is several times cheaper than grouping the strings; a repeated key
     always repeats its hash, so only rows whose hash repeats are grouped exactly (a hash collision
     costs a little time, never a finding): those rows are kept from a second scan (a materialised
-    CTE, small), and grouped and fetched from there. They are kept by `__row`, which orders them
-    as their lines do; the lines are computed on the repeats alone (`line_of`)."""
+    CTE, small), and grouped and fetched from there."""
     key = ", ".join(quote_ident(k) for k in columns)
     not_null = " AND ".join(f"{quote_ident(k)} IS NOT NULL" for k in columns)
     source = f"raw.{quote_ident(table.name)}"
     match = " AND ".join(f"t.{quote_ident(k)} = d.{quote_ident(k)}" for k in columns)
     return con.execute(
         f"""WITH h AS (SELECT hash({key}) AS h FROM {source} WHERE {not_null} GROUP BY 1 HAVING count(*) > 1),
-                 t AS MATERIALIZED (SELECT __row, {key} FROM {source} WHERE {not_null} AND hash({key}) IN (SELECT h FROM h)),
-                 d AS (SELECT {key}, min(__row) AS first_row FROM t GROUP BY ALL HAVING count(*) > 1)
-            SELECT {line_of(table.name, 't.__row')} AS line, {line_of(table.name, 'd.first_row')},
-                   concat_ws(', ', {', '.join('t.' + quote_ident(k) for k in columns)})
-            FROM t JOIN d ON {match} WHERE t.__row <> d.first_row ORDER BY line"""
+                 t AS MATERIALIZED (SELECT __line, {key} FROM {source} WHERE {not_null} AND hash({key}) IN (SELECT h FROM h)),
+                 d AS (SELECT {key}, min(__line) AS first_line FROM t GROUP BY ALL HAVING count(*) > 1)
+            SELECT t.__line, d.first_line, concat_ws(', ', {', '.join('t.' + quote_ident(k) for k in columns)})
+            FROM t JOIN d ON {match} WHERE t.__line <> d.first_line ORDER BY t.__line"""
     ).fetchall()
 
 
@@ -345,8 +343,7 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
             # line, leaves the line to be computed on the few rows kept.
             joined = quote_ident(f"__joined_{table.name}_{fk.fields[0]}")
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE {joined} AS SELECT {line_of(table.name, 'c.__row')} AS __line, {value} AS v,
-                    {line_of(target.name, 'p.__row')} AS parent_line, p.{first_ref} AS parent_value
+                f"""CREATE OR REPLACE TEMP TABLE {joined} AS SELECT c.__line, {value} AS v, p.__line AS parent_line, p.{first_ref} AS parent_value
                     FROM raw.{child} c FULL OUTER JOIN raw.{parent} p ON {match}
                     WHERE ({not_null} AND p.{first_ref} IS NULL) OR (c.{quote_ident(fk.fields[0])} IS NULL AND p.{first_ref} IS NOT NULL)""")
             con.execute(f"CREATE OR REPLACE TEMP TABLE {kept} AS SELECT __line, v FROM {joined} WHERE __line IS NOT NULL")
@@ -358,7 +355,7 @@ def _foreign_key_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, 
         else:
             # A left join, not NOT EXISTS: DuckDB then builds its hash table on the smaller side.
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE {kept} AS SELECT {line_of(table.name, 'c.__row')} AS __line, {value} AS v FROM raw.{child} c
+                f"""CREATE OR REPLACE TEMP TABLE {kept} AS SELECT c.__line, {value} AS v FROM raw.{child} c
                     LEFT JOIN raw.{parent} p ON {match} WHERE {not_null} AND p.{first_ref} IS NULL""")
         if broken is not None and len(fk.fields) == 1:
             broken[fk.fields[0]] = kept
@@ -417,10 +414,8 @@ def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageS
         ref = quote_ident(fk.reference_fields[0])
         bad_parent = (f"SELECT {ref} FROM {flagged_table(fk.resource)} WHERE {ref} IS NOT NULL "
                       f"AND NOT regexp_full_match({ref}, {sql_string(field.pattern)})")
-        # The line after the semi-join (on the rows kept), not in the view for every row.
         candidates = (f"SELECT __line, v AS {col} FROM {broken} UNION "
-                      f"SELECT {line_of(table.name, '__row')} AS __line, {col} FROM "
-                      f"(SELECT __row, {col} FROM {source} WHERE {col} IN ({bad_parent}))")
+                      f"SELECT __line, {col} FROM {source} WHERE {col} IN ({bad_parent})")
     rows = con.execute(f"SELECT __line, {col} FROM ({candidates}) WHERE {check.condition} ORDER BY __line").fetchall()
     found = []
     for line, value in rows:
