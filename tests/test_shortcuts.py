@@ -450,3 +450,34 @@ def test_lf_copy_around_carriage_returns_is_the_replaced_file(data, chunk, kept,
         assert copy.read_bytes() == data.replace(b"\r\n", b"\n")
     finally:
         copy.unlink()
+
+
+@pytest.mark.parametrize("name", ["amount-incomplete", "unfindable-source", "type-number", "credibility-out-of-range"])
+def test_typed_layer_in_its_thread_reports_what_running_it_after_the_row_checks_does(name, tmp_path, monkeypatch):
+    """Pandera starts on its own cursor once the row checks of claims and sources ran; the
+    findings must be those of running it afterwards on the main connection, rows the SQL layer
+    excluded included."""
+    from conftest import build_package
+
+    import ihr.validate as validate
+
+    package = build_package(tmp_path, name)
+    started: list[bool] = []
+    real = validate._TypedLayer.table_checked
+
+    def spy(self, table, findings):
+        real(self, table, findings)
+        started.append(self.job is not None)
+
+    monkeypatch.setattr(validate._TypedLayer, "table_checked", spy)
+    threaded = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
+    assert any(started), "the typed layer did not start in its thread"
+
+    def never_start(self, table, findings):  # collect the excluded lines only: findings() then runs it inline
+        self.waiting.add("never")
+        real(self, table, findings)
+
+    monkeypatch.setattr(validate._TypedLayer, "table_checked", never_start)
+    inline = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
+    assert threaded == inline
+    assert threaded

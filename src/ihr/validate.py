@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from ihr.findings import Report
+from ihr.findings import Finding, Report
 from ihr.package import PackageSpec, TableSpec
 
 # Raw-text codes that make a row unfit for typing; such rows are kept out of the Pandera layer.
@@ -109,6 +109,45 @@ def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], 
     return reference
 
 
+class _TypedLayer:
+    """Pandera on the typed frames, started on its own DuckDB cursor in a thread as soon as the
+    row checks of every table it reads have run: Pandera's Python work then overlaps the key
+    checks of the tables still to come, which run inside DuckDB (it releases the GIL)."""
+
+    def __init__(self, con, package: PackageSpec, loaded: set[str]) -> None:
+        from ihr.checks.typed import ROW_RULES
+
+        self.con, self.package, self.loaded = con, package, loaded
+        self.waiting = {r.table for r in ROW_RULES} & loaded
+        self.excluded: dict[str, set[int]] = {}  # lines whose raw text failed: never typed
+        self.job: _InBackground | None = None
+
+    def table_checked(self, name: str, findings: list[Finding]) -> None:
+        for f in findings:
+            if f.code in UNTYPEABLE and f.table and f.line:
+                self.excluded.setdefault(f.table, set()).add(f.line)
+        self.waiting.discard(name)
+        if not self.waiting and self.job is None:
+            self.job = _InBackground(self._run, self.con.cursor())
+
+    def _run(self, cursor) -> list[Finding]:
+        from ihr.checks.rows import PARTIAL_DATE_MACROS
+        from ihr.checks.typed import check_typed
+
+        try:
+            cursor.execute(PARTIAL_DATE_MACROS)  # temporary macros belong to a connection
+            return check_typed(cursor, self.package, self.loaded, self.excluded)
+        finally:
+            cursor.close()
+
+    def findings(self) -> list[Finding]:
+        if self.job is None:  # no table with row rules was loaded
+            from ihr.checks.typed import check_typed
+
+            return check_typed(self.con, self.package, self.loaded, self.excluded)
+        return self.job.result()
+
+
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
                      reference_in_background: bool = True) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
@@ -124,7 +163,6 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     from ihr.checks.files import ScanAhead
     from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys
     from ihr.checks.semantic import UNREFERENCED_WANTED, check_semantics
-    from ihr.checks.typed import check_typed
 
     started = time.perf_counter()
     report = Report()
@@ -152,13 +190,10 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     if not order:
         reference = _start_background_work(package)
     unreferenced: dict[tuple[str, str], str] = {}
-    row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED)
+    typed = _TypedLayer(con, package, loaded)
+    row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED, on_table=typed.table_checked)
     report.extend(row_findings)
-    excluded: dict[str, set[int]] = {}
-    for f in row_findings:
-        if f.code in UNTYPEABLE and f.table and f.line:
-            excluded.setdefault(f.table, set()).add(f.line)
-    report.extend(check_typed(con, package, loaded, excluded))
+    report.extend(typed.findings())
     report.extend(check_semantics(con, package, loaded, today or dt.date.today(), unreferenced))
     if own_connection:
         con.close()

@@ -7,6 +7,7 @@ or an anti-join, and only the failures travel back to Python to become findings.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import duckdb
 
@@ -427,21 +428,25 @@ def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageS
 
 def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str],
                         unreferenced: dict[tuple[str, str], str] | None = None,
-                        wanted: frozenset[tuple[str, str]] = frozenset()) -> list[Finding]:
+                        wanted: frozenset[tuple[str, str]] = frozenset(),
+                        on_table: "Callable[[str, list[Finding]], None] | None" = None) -> list[Finding]:
     """Run every generated constraint and key check over the loaded raw tables (for `unreferenced`
-    and `wanted`, see `_foreign_key_findings`)."""
+    and `wanted`, see `_foreign_key_findings`). `on_table(name, findings)` hears of each table's
+    findings as soon as its checks ran, but for its broken foreign keys (they wait for the hints,
+    computed at the end)."""
     found: list[Finding] = []
     references: list[BrokenReferences] = []
     for name, table in package.tables.items():
         if name not in loaded:
             continue
-        found += _cell_findings(con, table)
-        found += _primary_key_findings(con, table)
-        found += _unique_findings(con, table)
+        own = _cell_findings(con, table) + _primary_key_findings(con, table) + _unique_findings(con, table)
         broken: dict[str, str] = {}
         references += _foreign_key_findings(con, package, table, loaded, broken, unreferenced, wanted)
         for field, fk in deferred_pattern_fields(package, table).items():
-            found += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field))
+            own += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field))
+        found += own
+        if on_table is not None:
+            on_table(name, own)
     hints = _foreign_key_hints(con, references)
     for b in references:
         found += b.findings(hints.get(b.hinted, {}) if b.hinted else {})
