@@ -481,3 +481,28 @@ def test_typed_layer_in_its_thread_reports_what_running_it_after_the_row_checks_
     inline = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
     assert threaded == inline
     assert threaded
+
+
+@pytest.mark.parametrize("name", ["date-order", "derived-from-cycle", "missing-source", "unused-source", "duplicate-url",
+                                  "claim-after-death", "redirect-to-nowhere", "untrimmed", "amount-incomplete"])
+def test_layers_in_threads_report_what_running_them_in_turn_does(name, tmp_path, monkeypatch):
+    """The semantic rules that need no key check, and the typed layer, run on cursors of their own
+    in threads; every finding must be what running every layer in turn on one connection gives."""
+    from conftest import build_package
+
+    import ihr.validate as validate
+
+    package = build_package(tmp_path, name)
+    threaded = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
+
+    class InTurn:  # runs the work at once, on the calling thread
+        def __init__(self, fn, *args):
+            self.value = fn(*args)
+
+        def result(self):
+            return self.value
+
+    monkeypatch.setattr(validate, "_InBackground", InTurn)
+    in_turn = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
+    assert threaded == in_turn
+    assert {f["layer"] for f in threaded} & {"semantic", "pandera"}

@@ -109,6 +109,18 @@ def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], 
     return reference
 
 
+def _on_cursor(check, cursor, *args):
+    """Run `check(cursor, *args)` on a cursor of its own (a connection to the same database; the
+    temporary macros and tables are a connection's own), then close it."""
+    from ihr.checks.rows import PARTIAL_DATE_MACROS
+
+    try:
+        cursor.execute(PARTIAL_DATE_MACROS)
+        return check(cursor, *args)
+    finally:
+        cursor.close()
+
+
 class _TypedLayer:
     """Pandera on the typed frames, started on its own DuckDB cursor in a thread as soon as the
     row checks of every table it reads have run: Pandera's Python work then overlaps the key
@@ -128,17 +140,9 @@ class _TypedLayer:
                 self.excluded.setdefault(f.table, set()).add(f.line)
         self.waiting.discard(name)
         if not self.waiting and self.job is None:
-            self.job = _InBackground(self._run, self.con.cursor())
+            from ihr.checks.typed import check_typed
 
-    def _run(self, cursor) -> list[Finding]:
-        from ihr.checks.rows import PARTIAL_DATE_MACROS
-        from ihr.checks.typed import check_typed
-
-        try:
-            cursor.execute(PARTIAL_DATE_MACROS)  # temporary macros belong to a connection
-            return check_typed(cursor, self.package, self.loaded, self.excluded)
-        finally:
-            cursor.close()
+            self.job = _InBackground(_on_cursor, check_typed, self.con.cursor(), self.package, self.loaded, self.excluded)
 
     def findings(self) -> list[Finding]:
         if self.job is None:  # no table with row rules was loaded
@@ -190,11 +194,16 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     if not order:
         reference = _start_background_work(package)
     unreferenced: dict[tuple[str, str], str] = {}
+    today = today or dt.date.today()
+    # The semantic rules that need the raw tables alone run on their own cursor while the key
+    # checks run; so does the typed layer, once the tables it reads are checked.
+    semantics = _InBackground(_on_cursor, check_semantics, con.cursor(), package, loaded, today, None, False)
     typed = _TypedLayer(con, package, loaded)
     row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED, on_table=typed.table_checked)
     report.extend(row_findings)
     report.extend(typed.findings())
-    report.extend(check_semantics(con, package, loaded, today or dt.date.today(), unreferenced))
+    report.extend(semantics.result())
+    report.extend(check_semantics(con, package, loaded, today, unreferenced, after_keys=True))
     if own_connection:
         con.close()
     if reference is not None:

@@ -40,6 +40,7 @@ class Rule:
     severity: Severity
     tables: tuple[str, ...]
     run: Callable[[RuleContext], Iterable[Finding]]
+    after_keys: bool = False  # reads what the key checks left (`RuleContext.unreferenced`)
 
     @property
     def why(self) -> str:
@@ -49,9 +50,10 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, severity: Severity, *tables: str) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
+def rule(code: str, severity: Severity, *tables: str,
+         after_keys: bool = False) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
     def register(fn: Callable[[RuleContext], Iterable[Finding]]) -> Callable:
-        RULES.append(Rule(code, severity, tables, fn))
+        RULES.append(Rule(code, severity, tables, fn, after_keys))
         return fn
     return register
 
@@ -69,7 +71,7 @@ def _string_fields(table: TableSpec) -> list[str]:
     return [f.name for f in table.fields if f.type == "string"]
 
 
-@rule("missing-source", "error", "claims", "claim_sources", "events", "event_sources")
+@rule("missing-source", "error", "claims", "claim_sources", "events", "event_sources", after_keys=True)
 def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
     """A claim or event without a source is an unsourced assertion, which this dataset never publishes."""
     for main, link, key in (("claims", "claim_sources", "claim_id"), ("events", "event_sources", "event_id")):
@@ -211,7 +213,7 @@ def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
 UNREFERENCED_WANTED = frozenset({("claim_sources", "claim_id"), ("event_sources", "event_id"), ("claim_sources", "source_id")})
 
 
-@rule("unused-source", "warning", "sources", "claim_sources", "event_sources")
+@rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True)
 def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
     """A source no row cites is clutter or a forgotten link; originals of cited reposts count as cited."""
     if not ctx.has("sources", "claim_sources", "event_sources"):
@@ -296,10 +298,12 @@ def text_is_clean(ctx: RuleContext) -> Iterable[Finding]:
 
 
 def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str], today: dt.date,
-                    unreferenced: dict[tuple[str, str], str] | None = None) -> list[Finding]:
+                    unreferenced: dict[tuple[str, str], str] | None = None, after_keys: bool | None = None) -> list[Finding]:
+    """Run the rules (with `after_keys`, only those that do or do not read what the key checks
+    left: the others need the raw tables alone and may run while the key checks do)."""
     ctx = RuleContext(con, package, loaded, today, unreferenced or {})
     found: list[Finding] = []
     for r in RULES:
-        if all(t in package.tables for t in r.tables):
+        if all(t in package.tables for t in r.tables) and after_keys in (None, r.after_keys):
             found += list(r.run(ctx))
     return found
