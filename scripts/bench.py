@@ -321,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
         ratios.append({"claims": n, "ihr_validate_over_floor": round(v / fr, 2) if v and fr else None,
                        "ihr_build_over_floor": round(med("ihr-build", n) / fr, 2) if fr and med("ihr-build", n) else None,
                        "frictionless_over_ihr_validate": round(fl / v, 2) if fl and v else None})
+        faulty_v = med("ihr-validate-faulty", n, "faulty")
+        if faulty_v and fr:
+            ratios[-1]["ihr_validate_faulty_over_floor"] = round(faulty_v / fr, 2)
     growth = []
     for a, b in zip(sizes, sizes[1:]):
         ta, tb = med("ihr-validate", a), med("ihr-validate", b)
@@ -381,7 +384,8 @@ def print_report(res: dict) -> None:
     print("\nratios (medians):")
     for r in res["ratios"]:
         print(f"  {label(r['claims']):>5}: ihr validate / floor = {r['ihr_validate_over_floor']}, "
-              f"ihr build / floor = {r['ihr_build_over_floor']}, frictionless / ihr validate = {r['frictionless_over_ihr_validate']}")
+              f"ihr build / floor = {r['ihr_build_over_floor']}, frictionless / ihr validate = {r['frictionless_over_ihr_validate']}"
+              + (f", ihr validate faulty / floor = {r['ihr_validate_faulty_over_floor']}" if "ihr_validate_faulty_over_floor" in r else ""))
     for g in res["growth_exponents"]:
         print(f"growth exponent {label(g['from'])} -> {label(g['to'])}: ihr validate {g['ihr_validate']}, ihr build {g['ihr_build']}, "
               f"frictionless {g['frictionless']}, floor {g['floor']}  (1.0 = linear)")
