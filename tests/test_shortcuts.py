@@ -506,3 +506,30 @@ def test_layers_in_threads_report_what_running_them_in_turn_does(name, tmp_path,
     in_turn = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
     assert threaded == in_turn
     assert {f["layer"] for f in threaded} & {"semantic", "pandera"}
+
+
+@pytest.mark.parametrize("ends", ["all", "one"])
+def test_a_load_on_its_own_leaves_no_lf_copy_behind(ends, tmp_path, monkeypatch):
+    """`ihr build` and `ihr query` load files without a shared scan: the scan made for one file,
+    and any LF copy it wrote, end with that load, whichever way DuckDB read the file."""
+    import shutil
+    import tempfile
+
+    import ihr.checks.files as files
+    from conftest import VALID
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    package = tmp_path / "package"
+    shutil.copytree(VALID, package)
+    events = package / "tables" / "events.csv"
+    body = events.read_bytes()
+    events.write_bytes(body.replace(b"\n", b"\r\n") if ends == "all" else body.replace(b"\n", b"\r\n", 2))
+    spec = load_package(package)[0].tables["events"]
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    loaded, found = files.load_table(con, package, spec)
+    assert loaded.rows == body.count(b"\n") - 1
+    assert ("line-ending", 1) in {(f.code, f.line) for f in found}
+    assert list(temp.iterdir()) == []

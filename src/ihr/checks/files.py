@@ -787,6 +787,12 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     finding (see module docstring), given what the file's bytes contain (see `_Layout`). `keep`: the fields to store in
     raw.<table>; None keeps all. `scans`: byte scans running ahead of the reads.
     """
+    if scans is None:  # a scan of this file alone, closed after it (an LF copy it made goes with it)
+        own = ScanAhead([root / table.path])
+        try:
+            return load_table(con, root, table, flag_for, keep, own)
+        finally:
+            own.close()
     shown = table.path
     file = root / table.path
     found: list[Finding] = []
@@ -829,8 +835,6 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
             Finding(shown, 1, None, "malformed-csv", "error", f"cannot parse the header: {exc}", table=table.name, layer="file")]
     found += _header_findings(table, header, shown)
     layout = _Layout(table, header, keep, flag_for)
-    if scans is None:
-        scans = ScanAhead([file])  # runs alongside the read unless the row condition must wait for it
     layout.records_may_span_lines = scans.multi_line_records
     if flag_for is not None:  # the row condition depends on the bytes: wait for this file's scan
         known = scans.facts(file)
