@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from pathlib import Path
@@ -41,13 +42,6 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
 def _start_background_work(package: PackageSpec):
     _InBackground(_import_typed_layer)
     return _InBackground(package.reference_checks.run) if package.reference_checks else None
-
-
-def _size(file: Path) -> int:
-    try:
-        return file.stat().st_size
-    except OSError:
-        return -1
 
 
 def _import_typed_layer() -> None:
@@ -164,7 +158,7 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     import duckdb
 
     from ihr.checks.descriptor import load_package
-    from ihr.checks.files import ScanAhead
+    from ihr.checks.files import ScanAhead, file_size
     from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys
     from ihr.checks.semantic import UNREFERENCED_WANTED, check_semantics
 
@@ -184,7 +178,7 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     rows: dict[str, int] = {}
     # Smallest files first: the byte scan of the next file then always finishes while DuckDB
     # reads the current one, so no read waits for its scan (findings are sorted in the report).
-    order = sorted(package.tables.items(), key=lambda item: _size(package.root / item[1].path))
+    order = sorted(package.tables.items(), key=lambda item: file_size(package.root / item[1].path))
     scans = ScanAhead([package.root / t.path for _, t in order])
     try:
         reference = _load_tables(con, package, order, scans, report, keep_all=not own_connection, loaded=loaded, rows=rows)
@@ -197,7 +191,7 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     today = today or dt.date.today()
     # The semantic rules that need the raw tables alone run on their own cursor while the key
     # checks run; so does the typed layer, once the tables it reads are checked.
-    semantics = _InBackground(_on_cursor, check_semantics, con.cursor(), package, loaded, today, None, False)
+    semantics = _InBackground(_on_cursor, functools.partial(check_semantics, after_keys=False), con.cursor(), package, loaded, today)
     typed = _TypedLayer(con, package, loaded)
     row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED, on_table=typed.table_checked)
     report.extend(row_findings)

@@ -90,11 +90,12 @@ def flagged_table(name: str) -> str:
     return f"raw.{quote_ident('__flagged_' + name)}"
 
 
-def _size(file: Path) -> int:
+def file_size(file: Path) -> int:
+    """Bytes in the file; -1 when it cannot be read (a missing file sorts first and is small)."""
     try:
         return file.stat().st_size
     except OSError:
-        return 0
+        return -1
 
 
 def _chunks(file: Path):
@@ -219,7 +220,7 @@ class ScanAhead:
             if self._stop:
                 break
             facts = self._facts[f]
-            _scan(f, facts, self._blank_lines or _size(f) <= ALWAYS_SEARCH_BLANK_LINES)
+            _scan(f, facts, self._blank_lines or file_size(f) <= ALWAYS_SEARCH_BLANK_LINES)
             if facts.blank_lines:  # the small files, scanned first, tell whether to search the rest
                 self._blank_lines = True
             if facts.carriage_returns and not (facts.lone_cr or facts.nul or facts.error):
@@ -654,7 +655,7 @@ def _line_at(file: Path, offset: int, chunk_lines: dict[tuple[int, int], int] | 
         lines, start = lines + count, piece + size
     with open(file, "rb") as fh:
         fh.seek(start)
-        return lines + fh.read(offset - start).count(b"\n") + 1
+        return lines + _line_of_offset(fh.read(offset - start), offset - start)
 
 
 def _unterminated_tail(file: Path, rejects: list[tuple], chunk_lines: dict[tuple[int, int], int] | None) -> int | None:
