@@ -61,75 +61,179 @@ JOIN actors subj ON subj.actor_id = c.subject_id
 LEFT JOIN actors obj ON obj.actor_id = c.object_id
 LEFT JOIN events ev ON ev.event_id = c.event_id;
 
--- contested_claims: propositions (subject, predicate, object, event) that some claimants affirm and
--- others deny, with counts and who stands on each side; plus pairs of claims explicitly linked as
--- contradicting or correcting each other in claim_relations.
-CREATE OR REPLACE VIEW contested_claims AS
-WITH stances AS (
-    SELECT c.subject_id, c.predicate, c.object_id, c.event_id,
-        count(*) FILTER (WHERE c.stance = 'affirms') AS n_affirming,
-        count(*) FILTER (WHERE c.stance = 'denies') AS n_denying,
-        list(DISTINCT a.name ORDER BY a.name) FILTER (WHERE c.stance = 'affirms') AS affirming_claimants,
-        list(DISTINCT a.name ORDER BY a.name) FILTER (WHERE c.stance = 'denies') AS denying_claimants,
-        list(c.claim_id ORDER BY c.claim_id) AS claim_ids
-    FROM claims c JOIN actors a ON a.actor_id = c.claimant_id
-    GROUP BY c.subject_id, c.predicate, c.object_id, c.event_id
+-- actor_memberships: every organisation or state an actor belongs to, and when. An actor belongs
+-- to itself and to its parent_id chain always (via 'self', 'parent'), and through each of its
+-- affiliations to the organisation and that organisation's parent chain while the post is held
+-- (via 'affiliation'; valid_from is the first day of the start, valid_until the last day of the
+-- end at its precision; NULL where no source dates the bound). "Who belonged to Iran on date d":
+--   WHERE organization_id = 'iran' AND d BETWEEN coalesce(valid_from, DATE '0001-01-01')
+--                                         AND coalesce(valid_until, DATE '9999-12-31')
+CREATE OR REPLACE VIEW actor_memberships AS
+WITH RECURSIVE chain(actor_id, organization_id, depth) AS (
+    SELECT actor_id, actor_id, 0 FROM actors
+    UNION ALL
+    SELECT c.actor_id, a.parent_id, c.depth + 1
+    FROM chain c JOIN actors a ON a.actor_id = c.organization_id
+    WHERE a.parent_id IS NOT NULL AND c.depth < 50
+),
+memberships AS (
+    SELECT actor_id, organization_id, CASE WHEN depth = 0 THEN 'self' ELSE 'parent' END AS via,
+        NULL::VARCHAR AS affiliation_id, NULL::VARCHAR AS role, NULL::VARCHAR AS seniority,
+        NULL::DATE AS valid_from, NULL::VARCHAR AS valid_from_text,
+        NULL::DATE AS valid_until, NULL::VARCHAR AS valid_to_text
+    FROM chain
+    UNION ALL
+    SELECT f.actor_id, c.organization_id, 'affiliation', f.affiliation_id, f.role, f.seniority,
+        f.valid_from, f.valid_from_text,
+        CASE f.valid_to_precision
+            WHEN 'year' THEN make_date(year(f.valid_to), 12, 31)
+            WHEN 'month' THEN last_day(f.valid_to)
+            ELSE f.valid_to END,
+        f.valid_to_text
+    FROM affiliations f JOIN chain c ON c.actor_id = f.organization_id
 )
-SELECT 'opposing_stances' AS basis, NULL AS relation, s.subject_id, subj.name AS subject, s.predicate,
-    s.object_id, obj.name AS object, s.event_id, ev.title AS event_title,
-    s.n_affirming, s.n_denying, s.affirming_claimants, s.denying_claimants, s.claim_ids
-FROM stances s
-JOIN actors subj ON subj.actor_id = s.subject_id
-LEFT JOIN actors obj ON obj.actor_id = s.object_id
-LEFT JOIN events ev ON ev.event_id = s.event_id
-WHERE s.n_affirming > 0 AND s.n_denying > 0
-UNION ALL
-SELECT 'claim_relation', r.relation, c.subject_id, subj.name, c.predicate, c.object_id, obj.name,
-    c.event_id, ev.title,
-    (c.stance = 'affirms')::INTEGER + (rc.stance = 'affirms')::INTEGER,
-    (c.stance = 'denies')::INTEGER + (rc.stance = 'denies')::INTEGER,
-    list_concat(CASE WHEN c.stance = 'affirms' THEN [ca.name] ELSE [] END, CASE WHEN rc.stance = 'affirms' THEN [rca.name] ELSE [] END),
-    list_concat(CASE WHEN c.stance = 'denies' THEN [ca.name] ELSE [] END, CASE WHEN rc.stance = 'denies' THEN [rca.name] ELSE [] END),
-    [r.claim_id, r.related_claim_id]
+SELECT m.actor_id, a.name AS actor, a.actor_type, m.organization_id, o.name AS organization,
+    o.actor_type AS organization_type, m.via, m.affiliation_id, m.role, m.seniority,
+    m.valid_from, m.valid_from_text, m.valid_until, m.valid_to_text
+FROM memberships m
+JOIN actors a ON a.actor_id = m.actor_id
+JOIN actors o ON o.actor_id = m.organization_id
+ORDER BY m.actor_id, m.organization_id, m.valid_from NULLS FIRST, m.affiliation_id NULLS FIRST;
+
+-- claim_memberships: for every claim, the organisations and states its claimant belonged to on
+-- the claimed date (an undated claim counts every post its claimant held), e.g. claims by Iranian
+-- state actors: WHERE organization_id = 'iran'.
+CREATE OR REPLACE VIEW claim_memberships AS
+SELECT DISTINCT c.claim_id, m.organization_id, m.organization
+FROM claims c JOIN actor_memberships m ON m.actor_id = c.claimant_id
+WHERE c.claimed_date IS NULL
+   OR (coalesce(m.valid_from, DATE '0001-01-01') <= coalesce(c.claimed_date, DATE '9999-12-31')
+       AND coalesce(m.valid_until, DATE '9999-12-31') >= c.claimed_date);
+
+-- proposition_claims: every claim that answers a contested question, with the question, the
+-- claimant (its type and the organisations it belonged to on the claimed date), the stance, the
+-- date, and one source URL: that of the original publication where it is known, else that of the
+-- best-graded source the claim cites.
+CREATE OR REPLACE VIEW proposition_claims AS
+SELECT p.proposition_id, p.statement, c.claim_id, c.claimant_id, a.name AS claimant,
+    a.actor_type AS claimant_type, c.attribution,
+    (SELECT list(cm.organization_id ORDER BY cm.organization_id) FROM claim_memberships cm
+        WHERE cm.claim_id = c.claim_id AND cm.organization_id <> c.claimant_id) AS claimant_organizations,
+    c.stance, c.claimed_date, c.claimed_date_precision, c.claimed_date_text,
+    c.subject_id, c.predicate, c.object_id, coalesce(c.event_id, p.event_id) AS event_id, c.summary,
+    (SELECT coalesce(origin.url, s.url) FROM claim_sources cs
+        JOIN sources s USING (source_id) JOIN source_origins o USING (source_id)
+        JOIN sources origin ON origin.source_id = o.origin_id
+        WHERE cs.claim_id = c.claim_id AND coalesce(origin.url, s.url) IS NOT NULL
+        ORDER BY cs.credibility, (origin.url IS NULL), s.published_date NULLS LAST, s.source_id LIMIT 1) AS source_url,
+    (SELECT count(*) FROM claim_sources cs WHERE cs.claim_id = c.claim_id) AS n_sources
+FROM claims c
+JOIN propositions p USING (proposition_id)
+JOIN actors a ON a.actor_id = c.claimant_id
+ORDER BY p.proposition_id, c.claimed_date NULLS LAST, c.claim_id;
+
+-- contested_claims: one row per contested question (propositions): how many claims affirm it,
+-- deny it, say there is no evidence for it, or neither confirm nor deny it; who, and over which
+-- dates. Every claim pointing to the proposition counts, whatever its own narrower subject or
+-- predicate (the IRGC `approves` answers "Iran helped plan the attack").
+CREATE OR REPLACE VIEW contested_claims AS
+SELECT p.proposition_id, p.statement, p.subject_id, subj.name AS subject, p.predicate,
+    p.object_id, obj.name AS object, p.event_id, ev.title AS event_title,
+    count(c.claim_id) AS n_claims,
+    count(c.claim_id) FILTER (WHERE c.stance = 'affirms') AS n_affirming,
+    count(c.claim_id) FILTER (WHERE c.stance = 'denies') AS n_denying,
+    count(c.claim_id) FILTER (WHERE c.stance = 'no_evidence') AS n_no_evidence,
+    count(c.claim_id) FILTER (WHERE c.stance = 'neither_confirms_nor_denies') AS n_neither,
+    list(DISTINCT a.name ORDER BY a.name) FILTER (WHERE c.stance = 'affirms') AS affirming_claimants,
+    list(DISTINCT a.name ORDER BY a.name) FILTER (WHERE c.stance = 'denies') AS denying_claimants,
+    list(DISTINCT a.name ORDER BY a.name) FILTER (WHERE c.stance = 'no_evidence') AS no_evidence_claimants,
+    list(DISTINCT a.name ORDER BY a.name) FILTER (WHERE c.stance = 'neither_confirms_nor_denies') AS neither_claimants,
+    min(c.claimed_date) AS first_claimed, max(c.claimed_date) AS last_claimed,
+    list(c.claim_id ORDER BY c.claim_id) FILTER (WHERE c.claim_id IS NOT NULL) AS claim_ids
+FROM propositions p
+LEFT JOIN claims c USING (proposition_id)
+LEFT JOIN actors a ON a.actor_id = c.claimant_id
+JOIN actors subj ON subj.actor_id = p.subject_id
+LEFT JOIN actors obj ON obj.actor_id = p.object_id
+LEFT JOIN events ev ON ev.event_id = p.event_id
+GROUP BY ALL
+ORDER BY p.proposition_id;
+
+-- claim_disputes: pairs of claims explicitly linked as contradicting or correcting each other in
+-- claim_relations, with both claimants and stances.
+CREATE OR REPLACE VIEW claim_disputes AS
+SELECT r.relation, r.claim_id, c.claimant_id, ca.name AS claimant, c.stance, c.claimed_date_text AS claimed_date,
+    r.related_claim_id, rc.claimant_id AS related_claimant_id, rca.name AS related_claimant,
+    rc.stance AS related_stance, rc.claimed_date_text AS related_claimed_date,
+    c.proposition_id, coalesce(c.event_id, rc.event_id) AS event_id, r.notes
 FROM claim_relations r
 JOIN claims c ON c.claim_id = r.claim_id
 JOIN claims rc ON rc.claim_id = r.related_claim_id
 JOIN actors ca ON ca.actor_id = c.claimant_id
 JOIN actors rca ON rca.actor_id = rc.claimant_id
-JOIN actors subj ON subj.actor_id = c.subject_id
-LEFT JOIN actors obj ON obj.actor_id = c.object_id
-LEFT JOIN events ev ON ev.event_id = c.event_id
-WHERE r.relation IN ('contradicts', 'corrects');
+WHERE r.relation IN ('contradicts', 'corrects')
+ORDER BY r.claim_id, r.related_claim_id;
 
--- funding_estimates: how much money, according to whom. Every `funds` claim that states an amount,
--- with the amount normalised to USD per year where currency and period allow (per_month x 12; a
--- total over a dated period spread over its calendar months), in period order. Other currencies
--- are not converted (no exchange-rate table): their usd_per_year is NULL.
+-- funding_estimates: how much money, according to whom. Every `funds` claim that states an amount
+-- (or a range: amount_low to amount_high), with the figures normalised to USD per year where
+-- currency and period allow (per_month x 12; a total over a dated period spread over its calendar
+-- months), in period order. usd_per_year_low/high bound the estimate: an `up_to` figure has no low
+-- bound, an `at_least` figure no high bound, a range both. Other currencies are not converted (no
+-- exchange-rate table): their USD columns are NULL.
 CREATE OR REPLACE VIEW funding_estimates AS
+WITH f AS (
+    SELECT c.*,
+        CASE
+            WHEN c.currency <> 'USD' THEN NULL
+            WHEN c.amount_period = 'per_year' THEN 1.0
+            WHEN c.amount_period = 'per_month' THEN 12.0
+            WHEN c.amount_period = 'total' AND c.valid_from IS NOT NULL AND c.valid_to IS NOT NULL
+                THEN 12.0 / (12 * (year(c.valid_to) - year(c.valid_from))
+                     + (CASE c.valid_to_precision WHEN 'year' THEN 12 ELSE month(c.valid_to) END)
+                     - month(c.valid_from) + 1)
+        END AS per_year_factor
+    FROM claims c
+    WHERE c.predicate = 'funds' AND (c.amount IS NOT NULL OR c.amount_low IS NOT NULL OR c.amount_high IS NOT NULL)
+)
 SELECT
-    c.claim_id, c.claimant_id, claimant.name AS claimant, c.attribution, c.stance,
-    c.subject_id, subj.name AS funder, c.object_id, obj.name AS recipient,
-    c.amount, c.currency, c.amount_period, c.amount_qualifier,
-    c.valid_from_text AS period_from, c.valid_to_text AS period_to, c.claimed_date_text AS claimed_date,
-    CASE
-        WHEN c.currency <> 'USD' THEN NULL
-        WHEN c.amount_period = 'per_year' THEN c.amount
-        WHEN c.amount_period = 'per_month' THEN c.amount * 12
-        WHEN c.amount_period = 'total' AND c.valid_from IS NOT NULL AND c.valid_to IS NOT NULL
-            THEN c.amount * 12 / (12 * (year(c.valid_to) - year(c.valid_from))
-                 + (CASE c.valid_to_precision WHEN 'year' THEN 12 ELSE month(c.valid_to) END)
-                 - month(c.valid_from) + 1)
-    END AS usd_per_year,
+    f.claim_id, f.claimant_id, claimant.name AS claimant, f.attribution, f.stance,
+    f.subject_id, subj.name AS funder, f.object_id, obj.name AS recipient,
+    f.amount, f.amount_low, f.amount_high, f.currency, f.amount_period, f.amount_qualifier,
+    f.valid_from_text AS period_from, f.valid_to_text AS period_to, f.claimed_date_text AS claimed_date,
+    f.amount * f.per_year_factor AS usd_per_year,
+    CASE f.amount_qualifier WHEN 'range' THEN f.amount_low WHEN 'up_to' THEN NULL ELSE f.amount END
+        * f.per_year_factor AS usd_per_year_low,
+    CASE f.amount_qualifier WHEN 'range' THEN f.amount_high WHEN 'at_least' THEN NULL ELSE f.amount END
+        * f.per_year_factor AS usd_per_year_high,
     (SELECT string_agg(coalesce(s.publisher, s.title) || coalesce(' (' || s.published_date_text || ')', ''), '; '
                        ORDER BY s.published_date, s.source_id)
-        FROM claim_sources cs JOIN sources s USING (source_id) WHERE cs.claim_id = c.claim_id) AS sources,
-    c.summary
-FROM claims c
-JOIN actors claimant ON claimant.actor_id = c.claimant_id
-JOIN actors subj ON subj.actor_id = c.subject_id
-LEFT JOIN actors obj ON obj.actor_id = c.object_id
-WHERE c.predicate = 'funds' AND c.amount IS NOT NULL
-ORDER BY coalesce(c.valid_from, c.claimed_date), c.claimed_date, c.claim_id;
+        FROM claim_sources cs JOIN sources s USING (source_id) WHERE cs.claim_id = f.claim_id) AS sources,
+    (SELECT count(*) FROM claim_sources cs WHERE cs.claim_id = f.claim_id) AS n_sources,
+    f.summary
+FROM f
+JOIN actors claimant ON claimant.actor_id = f.claimant_id
+JOIN actors subj ON subj.actor_id = f.subject_id
+LEFT JOIN actors obj ON obj.actor_id = f.object_id
+ORDER BY coalesce(f.valid_from, f.claimed_date), f.claimed_date, f.claim_id;
+
+-- funding_by_year: funding_estimates spread over the years they concern, ready for a chart: one
+-- row per estimate and calendar year of its period (valid_from to valid_to; a period with one
+-- bound gives that year; no period, the year the claim was made: year_basis says which), with
+-- the USD-per-year low, best and high figures. Estimates with no year at all are kept, with year NULL.
+CREATE OR REPLACE VIEW funding_by_year AS
+SELECT fe.subject_id AS funder_id, fe.funder, fe.object_id AS recipient_id, fe.recipient,
+    unnest(CASE
+        WHEN c.valid_from IS NOT NULL THEN generate_series(year(c.valid_from), year(coalesce(c.valid_to, c.valid_from)))
+        WHEN c.valid_to IS NOT NULL THEN [year(c.valid_to)]
+        WHEN c.claimed_date IS NOT NULL THEN [year(c.claimed_date)]
+        ELSE [NULL::BIGINT] END) AS year,
+    CASE WHEN c.valid_from IS NOT NULL OR c.valid_to IS NOT NULL THEN 'period'
+         WHEN c.claimed_date IS NOT NULL THEN 'claimed_date' END AS year_basis,
+    fe.claim_id, fe.claimant_id, fe.claimant, fe.attribution, fe.stance, fe.amount_qualifier,
+    fe.usd_per_year_low, fe.usd_per_year AS usd_per_year_best, fe.usd_per_year_high,
+    fe.amount, fe.amount_low, fe.amount_high, fe.currency, fe.amount_period, fe.n_sources
+FROM funding_estimates fe JOIN claims c USING (claim_id)
+ORDER BY recipient_id NULLS LAST, year NULLS LAST, claim_id;
 
 -- relationship_timeline: the state of each relationship over time. Per unordered actor pair and
 -- year: claims by predicate and stance, and the events both actors took part in.
@@ -143,6 +247,7 @@ claim_summary AS (
     SELECT actor_a, actor_b, year, count(*) AS n_claims,
         count(*) FILTER (WHERE stance = 'affirms') AS n_affirming,
         count(*) FILTER (WHERE stance = 'denies') AS n_denying,
+        count(*) FILTER (WHERE stance NOT IN ('affirms', 'denies')) AS n_other_stances,
         string_agg(DISTINCT predicate || ' ' || stance, ', ' ORDER BY predicate || ' ' || stance) AS claims_by_predicate
     FROM claim_years GROUP BY ALL
 ),
@@ -157,7 +262,7 @@ SELECT coalesce(c.actor_a, s.actor_a) AS actor_a, aa.name AS actor_a_name,
     coalesce(c.actor_b, s.actor_b) AS actor_b, ab.name AS actor_b_name,
     coalesce(c.year, s.year) AS year,
     coalesce(c.n_claims, 0) AS n_claims, coalesce(c.n_affirming, 0) AS n_affirming,
-    coalesce(c.n_denying, 0) AS n_denying, c.claims_by_predicate,
+    coalesce(c.n_denying, 0) AS n_denying, coalesce(c.n_other_stances, 0) AS n_other_stances, c.claims_by_predicate,
     coalesce(len(s.event_ids), 0) AS n_shared_events, s.event_ids AS shared_event_ids
 FROM claim_summary c
 FULL OUTER JOIN shared_events s ON c.actor_a = s.actor_a AND c.actor_b = s.actor_b AND c.year = s.year
@@ -173,6 +278,7 @@ SELECT c.subject_id AS source_actor_id, subj.name AS source_name,
     count(*) AS n_claims,
     count(*) FILTER (WHERE c.stance = 'affirms') AS n_affirming,
     count(*) FILTER (WHERE c.stance = 'denies') AS n_denying,
+    count(*) FILTER (WHERE c.stance NOT IN ('affirms', 'denies')) AS n_other_stances,
     min(year(coalesce(c.valid_from, c.claimed_date))) AS first_year,
     max(year(coalesce(c.valid_to, c.valid_from, c.claimed_date))) AS last_year
 FROM claims c

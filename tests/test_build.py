@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,7 +14,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, build_package, run_cli
 
-VIEWS = ["event_timeline", "claim_evidence", "contested_claims", "funding_estimates", "relationship_timeline",
+VIEWS = ["event_timeline", "claim_evidence", "contested_claims", "proposition_claims", "claim_disputes",
+         "funding_estimates", "funding_by_year", "actor_memberships", "claim_memberships", "relationship_timeline",
          "actor_network", "source_index", "source_origins", "metadata"]
 
 
@@ -40,8 +43,9 @@ def rows(con, sql: str) -> list[tuple]:
 def test_build_writes_database_and_one_parquet_per_table(built):
     assert (built / "iran-hamas-relations.duckdb").is_file()
     names = sorted(p.stem for p in (built / "parquet").glob("*.parquet"))
-    assert names == sorted(["actors", "sources", "events", "event_actors", "event_sources", "claims",
-                            "claim_sources", "claim_relations", "redirects", "build_info"])
+    declared = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
+    assert len(declared) == 13
+    assert names == sorted(declared + ["build_info"])
 
 
 def test_partial_dates_become_first_day_plus_precision_and_text(con):
@@ -66,36 +70,70 @@ def test_claim_evidence_counts_a_repost_chain_as_one_origin(con):
     assert origins == {"s-orig": "s-orig", "s-repost1": "s-orig", "s-repost2": "s-orig", "s-second": "s-second"}
 
 
-def test_contested_claims_counts_both_sides(con):
-    got = rows(con, """SELECT n_affirming, n_denying, affirming_claimants, denying_claimants FROM contested_claims
-                       WHERE basis = 'opposing_stances' AND subject_id = 'iran' AND predicate = 'funds'""")
-    assert got == [(3, 1, ["Analyst A", "Israel", "United States"], ["Iran"])]
-    assert rows(con, "SELECT count(*) FROM contested_claims WHERE predicate = 'hosts'") == [(0,)]
-    relation = rows(con, "SELECT relation, claim_ids FROM contested_claims WHERE basis = 'claim_relation'")
-    assert relation == [("contradicts", ["c-iran-denies", "c-israel-affirms"])]
+def test_contested_claims_counts_every_stance_of_a_proposition(con):
+    got = rows(con, """SELECT n_claims, n_affirming, n_denying, n_no_evidence, n_neither, affirming_claimants,
+                              denying_claimants, no_evidence_claimants FROM contested_claims
+                       WHERE proposition_id = 'p-iran-funds-hamas'""")
+    # The IRGC official's claim has its own subject (irgc) and still answers the question about Iran.
+    assert got == [(6, 4, 1, 1, 0, ["Analyst A", "Israel", "United States"], ["Iran"], ["Official B"])]
+    assert rows(con, "SELECT count(*) FROM contested_claims") == [(1,)]  # the hosts claim answers no proposition
+
+
+def test_claim_disputes_lists_linked_pairs(con):
+    got = rows(con, "SELECT relation, claim_id, stance, related_claim_id, related_stance FROM claim_disputes")
+    assert got == [("contradicts", "c-iran-denies", "denies", "c-israel-affirms", "affirms")]
+
+
+def test_proposition_claims_prefer_the_original_url_of_a_repost(con):
+    got = dict(rows(con, "SELECT claim_id, source_url FROM proposition_claims"))
+    assert got["c-range"] == "https://example.org/orig"  # cited through repost two, two hops from the original
+    assert got["c-official-no-evidence"] == "https://example.org/second"
+    assert len(got) == 6
+
+
+def test_actor_memberships_roll_up_units_and_posts(con):
+    got = rows(con, """SELECT organization_id, via, valid_from, valid_until FROM actor_memberships
+                       WHERE actor_id = 'official-b' ORDER BY organization_id, via""")
+    posted = (dt.date(2010, 1, 1), dt.date(2015, 6, 30))
+    assert got == [("iran", "affiliation", *posted), ("irgc", "affiliation", *posted), ("official-b", "self", None, None)]
+    assert rows(con, "SELECT organization_id FROM actor_memberships WHERE actor_id = 'irgc' ORDER BY 1") == [("iran",), ("irgc",)]
+
+
+def test_claim_memberships_hold_on_the_claimed_date(con):
+    got = rows(con, "SELECT organization_id FROM claim_memberships WHERE claim_id = 'c-official-no-evidence' ORDER BY 1")
+    assert got == [("iran",), ("irgc",), ("official-b",)]  # claimed 2012-05, inside the 2010 to 2015-06 post
+    orgs = rows(con, "SELECT claimant_organizations FROM proposition_claims WHERE claim_id = 'c-official-no-evidence'")
+    assert orgs == [(["iran", "irgc"],)]
 
 
 def test_funding_estimates_normalise_to_usd_per_year(con):
-    got = dict(rows(con, "SELECT claim_id, usd_per_year FROM funding_estimates"))
-    assert got["c-israel-affirms"] == 12_000_000
-    assert got["c-total"] == pytest.approx(100 * 12 / 84)  # 2014-2020: seven calendar years
+    got = {r[0]: r[1:] for r in rows(con, "SELECT claim_id, usd_per_year, usd_per_year_low, usd_per_year_high FROM funding_estimates")}
+    assert got["c-israel-affirms"] == (12_000_000, 12_000_000, 12_000_000)
+    assert got["c-total"][0] == pytest.approx(100 * 12 / 84)  # 2014-2020: seven calendar years
+    assert got["c-range"] == (None, 20_000_000, 50_000_000)  # a range with no best figure
     assert "c-iran-denies" not in got  # no amount, so not an estimate
     order = [r[0] for r in rows(con, "SELECT claim_id FROM funding_estimates")]
-    assert order == ["c-total", "c-israel-affirms"]
+    assert order == ["c-total", "c-range", "c-israel-affirms"]
+
+
+def test_funding_by_year_spreads_each_estimate_over_its_period(con):
+    got = rows(con, "SELECT claim_id, count(*), min(year), max(year), any_value(year_basis) FROM funding_by_year GROUP BY 1 ORDER BY 1")
+    assert got == [("c-israel-affirms", 1, 2019, 2019, "period"), ("c-range", 2, 2016, 2017, "period"),
+                   ("c-total", 7, 2014, 2020, "period")]
 
 
 def test_relationship_timeline_and_network(con):
     got = rows(con, """SELECT year, n_claims, n_affirming, n_denying, n_shared_events FROM relationship_timeline
                        WHERE actor_a = 'hamas' AND actor_b = 'iran' ORDER BY year""")
-    assert got == [(1987, 1, 1, 0, 1), (2014, 1, 1, 0, 0), (2019, 1, 1, 0, 0), (2020, 2, 1, 1, 0)]
+    assert got == [(1987, 1, 1, 0, 1), (2014, 1, 1, 0, 0), (2016, 1, 1, 0, 0), (2019, 1, 1, 0, 0), (2020, 2, 1, 1, 0)]
     edge = rows(con, """SELECT n_claims, n_affirming, n_denying, first_year, last_year FROM actor_network
                         WHERE source_actor_id = 'iran' AND target_actor_id = 'hamas' AND predicate = 'funds'""")
-    assert edge == [(4, 3, 1, 2014, 2020)]
+    assert edge == [(5, 4, 1, 2014, 2020)]
 
 
 def test_source_index_counts_citations(con):
     got = {r[0]: r[1:] for r in rows(con, "SELECT source_id, n_claims, n_events FROM source_index")}
-    assert got["s-orig"] == (3, 2) and got["s-repost2"] == (1, 0)
+    assert got["s-orig"] == (3, 2) and got["s-repost2"] == (2, 0)
 
 
 def test_metadata_traces_the_version(con):
@@ -119,6 +157,13 @@ def test_parquet_round_trips_rows_and_types(built, con):
         assert pq_types == db_types, table
         assert rows(con, f"SELECT * FROM {table} EXCEPT ALL SELECT * FROM read_parquet('{parquet}')") == []
         assert rows(con, f"SELECT * FROM read_parquet('{parquet}') EXCEPT ALL SELECT * FROM {table}") == []
+
+
+def test_parquet_tables_sql_defines_every_declared_table():
+    text = (ROOT / "schemas" / "parquet_tables.sql").read_text()
+    defined = re.findall(r"CREATE OR REPLACE VIEW (\w+) AS FROM read_parquet\('parquet/(\w+)\.parquet'\)", text)
+    declared = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
+    assert sorted(defined) == sorted([(n, n) for n in declared] + [("build_info", "build_info")])
 
 
 def test_views_run_over_the_parquet_files_alone(built, tmp_path, monkeypatch):
@@ -182,12 +227,12 @@ def test_python_api_connect_and_load(tmp_path):
     package = tmp_path / "pkg"
     shutil.copytree(FIXTURES / "views", package)
     con = ihr.connect(str(package))
-    assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(5,)]
+    assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(7,)]
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM claims")  # read-only
     con.close()
     frame = ihr.load("claims", str(package))
-    assert isinstance(frame, pl.DataFrame) and frame.height == 5
+    assert isinstance(frame, pl.DataFrame) and frame.height == 7
     assert frame.schema["amount"] == pl.Float64
 
 

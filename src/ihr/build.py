@@ -22,9 +22,6 @@ from ihr.package import FieldSpec, PackageSpec, TableSpec
 DATABASE_NAME = "iran-hamas-relations.duckdb"
 STORAGE_VERSION = "v1.0.0"
 VIEWS_PATH = "schemas/views.sql"
-# Parents before children, so that foreign keys can be declared and checked on load.
-LOAD_ORDER = ["actors", "sources", "events", "claims", "event_actors", "event_sources", "claim_sources",
-              "claim_relations", "redirects"]
 SCALAR_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
 
 
@@ -100,8 +97,8 @@ def load_raw_tables(con, package: PackageSpec) -> None:
 
 
 def ordered_tables(package: PackageSpec) -> list[TableSpec]:
-    known = [package.tables[n] for n in LOAD_ORDER if n in package.tables]
-    return known + [t for n, t in package.tables.items() if n not in LOAD_ORDER]
+    """Parents before children, so that foreign keys can be declared and checked on load."""
+    return [package.tables[name] for name in package.load_order()]
 
 
 def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads: int | None = None) -> BuildResult:

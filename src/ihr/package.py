@@ -84,6 +84,20 @@ class PackageSpec:
     def version(self) -> str:
         return str(self.descriptor.get("version", ""))
 
+    def load_order(self) -> list[str]:
+        """Table names with every table after the tables its foreign keys point to (self-references
+        and references to undeclared tables aside), in descriptor order where the keys leave a choice.
+        A cycle between tables cannot be ordered: its tables follow in descriptor order."""
+        remaining = list(self.tables)
+        needs = {name: {fk.resource for fk in t.foreign_keys if fk.resource != name and fk.resource in self.tables}
+                 for name, t in self.tables.items()}
+        order: list[str] = []
+        while remaining:
+            ready = next((n for n in remaining if needs[n] <= set(order)), remaining[0])
+            order.append(ready)
+            remaining.remove(ready)
+        return order
+
 
 def resolve_descriptor_path(path: str | Path) -> Path:
     """Accept a package directory or its datapackage.json; refuse anything else (exit 2)."""

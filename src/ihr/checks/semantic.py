@@ -71,10 +71,16 @@ def _string_fields(table: TableSpec) -> list[str]:
     return [f.name for f in table.fields if f.type == "string"]
 
 
-@rule("missing-source", "error", "claims", "claim_sources", "events", "event_sources", after_keys=True)
+# Tables whose every row needs a source, with the table that links them to sources.
+SOURCED = (("claims", "claim_sources", "claim_id"), ("events", "event_sources", "event_id"),
+           ("affiliations", "affiliation_sources", "affiliation_id"))
+
+
+@rule("missing-source", "error", after_keys=True)
 def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
-    """A claim or event without a source is an unsourced assertion, which this dataset never publishes."""
-    for main, link, key in (("claims", "claim_sources", "claim_id"), ("events", "event_sources", "event_id")):
+    """A claim, event or affiliation without a source is an unsourced assertion, which this dataset
+    never publishes."""
+    for main, link, key in SOURCED:
         if not ctx.has(main, link):
             continue
         kept = ctx.unreferenced.get((link, key))  # left by the foreign-key check's join
@@ -89,10 +95,11 @@ def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
                            f'"{value}" has no row in {link}; every {main[:-1]} needs at least one source', value)
 
 
-DATE_PAIRS = {"events": ("date_start", "date_end"), "claims": ("valid_from", "valid_to"), "actors": ("start_date", "end_date")}
+DATE_PAIRS = {"events": ("date_start", "date_end"), "claims": ("valid_from", "valid_to"), "actors": ("start_date", "end_date"),
+              "affiliations": ("valid_from", "valid_to")}
 
 
-@rule("date-order", "error", "events", "claims", "actors")
+@rule("date-order", "error")
 def ends_after_starts(ctx: RuleContext) -> Iterable[Finding]:
     """A period that ends before it starts is a typo; partial dates compare at their shared precision."""
     for table, (start, end) in DATE_PAIRS.items():
@@ -210,14 +217,18 @@ def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
 
 # The foreign-key joins keep the referenced rows these child fields never name, for missing-source
 # and unused-source.
-UNREFERENCED_WANTED = frozenset({("claim_sources", "claim_id"), ("event_sources", "event_id"), ("claim_sources", "source_id")})
+UNREFERENCED_WANTED = frozenset({(link, key) for _, link, key in SOURCED} | {("claim_sources", "source_id")})
 
 
 @rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True)
 def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
-    """A source no row cites is clutter or a forgotten link; originals of cited reposts count as cited."""
+    """A source no claim, event or affiliation cites is clutter or a forgotten link; originals of
+    cited reposts count as cited."""
     if not ctx.has("sources", "claim_sources", "event_sources"):
         return
+    # Sources that only an affiliation cites are cited too (the table is optional).
+    by_affiliation = ("LEFT JOIN raw.affiliation_sources af ON af.source_id = u.v", "AND af.source_id IS NULL") \
+        if ctx.has("affiliation_sources") else ("", "")
     kept = ctx.unreferenced.get(("claim_sources", "source_id"))
     if kept is not None:
         # Sources no claim cites (left by the foreign-key check's join: few rows), minus those an
@@ -225,12 +236,14 @@ def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
         rows = ctx.con.execute(
             f"""SELECT u.__line, u.v FROM {kept} u
                 LEFT JOIN raw.event_sources e ON e.source_id = u.v
-                LEFT JOIN raw.sources d ON d.derived_from_id = u.v
-                WHERE e.source_id IS NULL AND d.derived_from_id IS NULL ORDER BY u.__line""").fetchall()
+                LEFT JOIN raw.sources d ON d.derived_from_id = u.v {by_affiliation[0]}
+                WHERE e.source_id IS NULL AND d.derived_from_id IS NULL {by_affiliation[1]} ORDER BY u.__line""").fetchall()
     else:
+        not_by_affiliation = ("AND s.source_id NOT IN (SELECT source_id FROM raw.affiliation_sources WHERE source_id IS NOT NULL)"
+                              if ctx.has("affiliation_sources") else "")
         rows = ctx.con.execute(
-            """SELECT s.__line, s.source_id FROM raw.sources s
-               WHERE s.source_id NOT IN (SELECT source_id FROM raw.claim_sources WHERE source_id IS NOT NULL)
+            f"""SELECT s.__line, s.source_id FROM raw.sources s
+               WHERE s.source_id NOT IN (SELECT source_id FROM raw.claim_sources WHERE source_id IS NOT NULL) {not_by_affiliation}
                  AND s.source_id NOT IN (SELECT source_id FROM raw.event_sources WHERE source_id IS NOT NULL)
                  AND s.source_id NOT IN (SELECT derived_from_id FROM raw.sources WHERE derived_from_id IS NOT NULL)
                ORDER BY s.__line""").fetchall()
@@ -252,7 +265,8 @@ def one_source_per_url(ctx: RuleContext) -> Iterable[Finding]:
         yield _finding(ctx, "sources", line, "url", "duplicate-url", "warning", f"the same url is used on line {first}", url)
 
 
-ID_COLUMNS = {"actors": "actor_id", "sources": "source_id", "events": "event_id", "claims": "claim_id"}
+ID_COLUMNS = {"actors": "actor_id", "sources": "source_id", "events": "event_id", "claims": "claim_id",
+              "propositions": "proposition_id", "affiliations": "affiliation_id"}
 
 
 @rule("redirect", "error", "redirects")

@@ -48,17 +48,33 @@ class RowRule:
     candidates: str
 
 
+def _has_figure() -> "pl.Expr":
+    import polars as pl
+
+    return pl.col("amount").is_not_null() | pl.col("amount_low").is_not_null() | pl.col("amount_high").is_not_null()
+
+
 def _amount_complete() -> "pl.Expr":
     import polars as pl
 
-    parts = [pl.col(c).is_not_null() for c in ("amount", "currency", "amount_period", "amount_qualifier")]
+    parts = [_has_figure()] + [pl.col(c).is_not_null() for c in ("currency", "amount_period", "amount_qualifier")]
     return (parts[0] & parts[1] & parts[2] & parts[3]) | ~(parts[0] | parts[1] | parts[2] | parts[3])
+
+
+def _amount_range_consistent() -> "pl.Expr":
+    import polars as pl
+
+    low, high, amount = pl.col("amount_low"), pl.col("amount_high"), pl.col("amount")
+    is_range = (pl.col("amount_qualifier") == "range").fill_null(False)
+    ordered = (low <= high) & (amount.is_null() | ((low <= amount) & (amount <= high))).fill_null(False)
+    in_range = low.is_not_null() & high.is_not_null() & ordered.fill_null(False)
+    return pl.when(is_range).then(in_range).otherwise(low.is_null() & high.is_null())
 
 
 def _amount_only_for_funding() -> "pl.Expr":
     import polars as pl
 
-    return pl.col("amount").is_null() | pl.col("predicate").is_in(["funds", "cuts_support_to"])
+    return ~_has_figure() | pl.col("predicate").is_in(["funds", "cuts_support_to"])
 
 
 def _source_findable() -> "pl.Expr":
@@ -69,12 +85,20 @@ def _source_findable() -> "pl.Expr":
 
 ROW_RULES: list[RowRule] = [
     RowRule("claims", "amount-incomplete", "amount",
-            "amount, currency, amount_period and amount_qualifier go together: fill all four or none", _amount_complete,
-            ("amount", "currency", "amount_period", "amount_qualifier"),
-            "amount IS NOT NULL OR currency IS NOT NULL OR amount_period IS NOT NULL OR amount_qualifier IS NOT NULL"),
+            "a figure (amount, or amount_low and amount_high) goes with currency, amount_period and amount_qualifier: "
+            "fill all of them or none", _amount_complete,
+            ("amount", "amount_low", "amount_high", "currency", "amount_period", "amount_qualifier"),
+            "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL OR currency IS NOT NULL "
+            "OR amount_period IS NOT NULL OR amount_qualifier IS NOT NULL"),
+    RowRule("claims", "amount-range", "amount_low",
+            "amount_qualifier 'range' needs amount_low <= amount_high (and amount, if given, between them); "
+            "amount_low and amount_high are for ranges only", _amount_range_consistent,
+            ("amount", "amount_low", "amount_high", "amount_qualifier"),
+            "amount_low IS NOT NULL OR amount_high IS NOT NULL OR amount_qualifier = 'range'"),
     RowRule("claims", "amount-predicate", "amount",
-            "only a 'funds' or 'cuts_support_to' claim carries an amount", _amount_only_for_funding, ("amount", "predicate"),
-            "amount IS NOT NULL"),
+            "only a 'funds' or 'cuts_support_to' claim carries an amount", _amount_only_for_funding,
+            ("amount", "amount_low", "amount_high", "predicate"),
+            "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL"),
     RowRule("sources", "unfindable-source", "url",
             "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
             ("url", "publisher", "published_date"), "url IS NULL"),
