@@ -48,7 +48,7 @@ def test_text_names_file_line_column_and_suggests_the_nearest_id(tmp_path):
     assert result.exit_code == 1
     assert ('tables/claims.csv:3: claimant_id: foreign-key: "hamass" is not an actor_id in actors '
             '(did you mean "hamas"?)') in result.output
-    assert result.output.strip().splitlines()[-1] == "INVALID: 1 error(s), 0 warning(s) in 9 tables, 23 rows"
+    assert result.output.strip().splitlines()[-1] == "INVALID: 1 error(s), 0 warning(s) in 13 tables, 29 rows"
 
 
 def test_github_format_annotates_the_pull_request(tmp_path):
@@ -60,10 +60,10 @@ def test_github_format_annotates_the_pull_request(tmp_path):
 
 
 def test_warnings_use_the_warning_command(tmp_path):
-    package = build_package(tmp_path, "duplicate-url")
+    package = build_package(tmp_path, "unused-source")
     result = run_cli("validate", "--format", "github", str(package))
     assert result.exit_code == 0
-    assert result.output.startswith("::warning file=tables/sources.csv,line=3,title=duplicate-url::")
+    assert result.output.startswith("::warning file=tables/sources.csv,line=5,title=unused-source::")
 
 
 def test_json_equals_the_library_report(tmp_path):

@@ -21,6 +21,7 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
 
     Every other field is free text, fully checked during the read; it stays out of raw.<table>,
     so a rule that used it by mistake fails loudly on every package instead of seeing NULLs."""
+    from ihr.checks.semantic import fields_rules_read
     from ihr.checks.typed import ROW_RULES
 
     needed = set(table.primary_key)
@@ -36,6 +37,7 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     for r in ROW_RULES:
         if r.table == table.name:
             needed.update(r.needs)
+    needed.update(fields_rules_read(package, table.name))
     return needed
 
 

@@ -34,6 +34,11 @@ class RuleContext:
         return self.package.tables[name]
 
 
+# Free-text fields a rule reads, per table: the read stores only keys and constrained fields
+# unless a rule asks for more (`ihr.validate.fields_needed_after_read`).
+Reads = Callable[[PackageSpec], dict[str, Iterable[str]]]
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -41,6 +46,7 @@ class Rule:
     tables: tuple[str, ...]
     run: Callable[[RuleContext], Iterable[Finding]]
     after_keys: bool = False  # reads what the key checks left (`RuleContext.unreferenced`)
+    reads: Reads | None = None
 
     @property
     def why(self) -> str:
@@ -50,12 +56,24 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, severity: Severity, *tables: str,
-         after_keys: bool = False) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
+def rule(code: str, severity: Severity, *tables: str, after_keys: bool = False,
+         reads: Reads | dict[str, tuple[str, ...]] | None = None) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
+    """Register a rule; `reads` names the free-text fields it needs ({table: fields}, or a function
+    of the package for rules over every table)."""
     def register(fn: Callable[[RuleContext], Iterable[Finding]]) -> Callable:
-        RULES.append(Rule(code, severity, tables, fn, after_keys))
+        reads_fn = (lambda package, fields=reads: fields) if isinstance(reads, dict) else reads
+        RULES.append(Rule(code, severity, tables, fn, after_keys, reads_fn))
         return fn
     return register
+
+
+def fields_rules_read(package: PackageSpec, table: str) -> set[str]:
+    """The free-text fields of `table` that the registered rules applying to `package` read."""
+    needed: set[str] = set()
+    for r in RULES:
+        if r.reads is not None and all(t in package.tables for t in r.tables):
+            needed.update(r.reads(package).get(table, ()))
+    return needed
 
 
 def _finding(ctx: RuleContext, table: str, line: int, column: str | None, code: str, severity: Severity,
@@ -251,20 +269,6 @@ def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
         yield _finding(ctx, "sources", line, "source_id", "unused-source", "warning", f'"{value}" is not cited by any claim or event', value)
 
 
-@rule("duplicate-url", "warning", "sources")
-def one_source_per_url(ctx: RuleContext) -> Iterable[Finding]:
-    """Two sources with one URL are usually one source entered twice, which inflates corroboration."""
-    # Hashes first (cheap to group); only rows whose url hash repeats are compared exactly.
-    if not ctx.has("sources"):
-        return
-    rows = ctx.con.execute(
-        """WITH h AS (SELECT hash(url) AS h FROM raw.sources WHERE url IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
-           SELECT __line, url, first_line FROM (SELECT __line, url, min(__line) OVER (PARTITION BY url) AS first_line
-           FROM raw.sources WHERE url IS NOT NULL AND hash(url) IN (SELECT h FROM h)) WHERE __line <> first_line ORDER BY __line""").fetchall()
-    for line, url, first in rows:
-        yield _finding(ctx, "sources", line, "url", "duplicate-url", "warning", f"the same url is used on line {first}", url)
-
-
 ID_COLUMNS = {"actors": "actor_id", "sources": "source_id", "events": "event_id", "claims": "claim_id",
               "propositions": "proposition_id", "affiliations": "affiliation_id"}
 
@@ -321,3 +325,7 @@ def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded
         if all(t in package.tables for t in r.tables) and after_keys in (None, r.after_keys):
             found += list(r.run(ctx))
     return found
+
+
+# Rules kept in modules of their own register on import.
+from ihr.checks import coherence, duplicates, hygiene  # noqa: E402,F401

@@ -9,6 +9,7 @@ from ihr.cli.build import build
 from ihr.cli.diff import diff
 from ihr.cli.docs import docs
 from ihr.cli.fmt import fmt
+from ihr.cli.merge import merge
 from ihr.cli.query import query
 from ihr.cli.release import release, verify
 from ihr.cli.stats import stats
@@ -26,6 +27,7 @@ cli.add_command(build)
 cli.add_command(diff)
 cli.add_command(docs)
 cli.add_command(fmt)
+cli.add_command(merge)
 cli.add_command(query)
 cli.add_command(stats)
 cli.add_command(release)

@@ -1,0 +1,86 @@
+"""Shipped data speaks of the world only: no machine's paths, no files outside the dataset, no notes
+on how a row was made, no tracking parameters in urls.
+
+Each table is scanned once: SQL returns only the rows whose text (or urls) could fail (one RE2
+prefilter over the row's text cells), and Python names the exact problem.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ihr.checks.files import quote_ident
+from ihr.checks.semantic import RuleContext, _finding, rule
+from ihr.checks.urls import tracking_free
+from ihr.findings import Finding
+from ihr.package import FieldSpec, PackageSpec, TableSpec
+
+# A path on some machine: /home/x/…, /tmp/…, ~/…, C:\… or file:// (not a url's path, not "and/or").
+LOCAL_PATH = re.compile(r"(?:^|[\s(\"'])(?:/(?:home|tmp|root|Users|var|etc|mnt|opt|work|srv|private|Volumes)/\S+|~/\S+|[A-Za-z]:\\\S+|file://\S+)")
+# A file named as if it sat beside the data: notes.md, research.txt, script.py, sheet.xlsx.
+FILE_REFERENCE = re.compile(r"(?<![/\w.-])[\w-]+\.(?:md|txt|py|ipynb|json|csv|tsv|xlsx?|docx?|yaml|yml|log)\b", re.I)
+# Notes about the making of a row rather than about its source.
+WORKFLOW_NOTE = re.compile(
+    r"\b(?:helpers?|subagents?|this session|TODO|FIXME|XXX|merge (?:it |this )?with (?:its|the|this|that) (?:row|entry|claim|source|event)"
+    r"|not (?:seen|checked|verified|read) by (?:this|the|me|us)|(?:by|to) the lead|as an AI|language model)\b", re.I)
+PREFILTER = "(/|~|\\\\|file:|\\.[A-Za-z]{2,5}\\b|helper|subagent|session|todo|fixme|xxx|merge|lead|model| by )"
+
+PROBLEMS = (
+    ("local-path", LOCAL_PATH, "names a path on some machine ({match}); say what is known about the source instead"),
+    ("file-reference", FILE_REFERENCE, "refers to a file ({match}) that is not part of the dataset"),
+    ("workflow-note", WORKFLOW_NOTE, "is a note on how the row was made ({match}); say what is known about the source instead"),
+)
+
+
+def is_url_field(field: FieldSpec) -> bool:
+    return bool(field.pattern and field.pattern.startswith("^https?://"))
+
+
+def _text_fields(table: TableSpec) -> tuple[list[str], list[str]]:
+    """(prose columns, url columns) of a table; ids and enums can hold neither problem."""
+    prose = [f.name for f in table.fields if f.type == "string" and not is_url_field(f) and f.enum is None and not f.pattern]
+    urls = [f.name for f in table.fields if is_url_field(f)]
+    return prose, urls
+
+
+def _scan(ctx: RuleContext) -> Iterable[tuple[str, int, str, str]]:
+    """(table, line, column, value) of every cell the prefilter keeps."""
+    for name in sorted(ctx.loaded):
+        prose, urls = _text_fields(ctx.table(name))
+        if not prose and not urls:
+            continue
+        tests = [f"regexp_matches({quote_ident(c)}, '{PREFILTER}', 'i')" for c in prose]
+        tests += [f"contains({quote_ident(c)}, '?')" for c in urls]
+        columns = prose + urls
+        rows = ctx.con.execute(
+            f"SELECT __line, {', '.join(quote_ident(c) for c in columns)} FROM raw.{quote_ident(name)} "
+            f"WHERE {' OR '.join(tests)} ORDER BY __line").fetchall()
+        for line, *values in rows:
+            for column, value in zip(columns, values):
+                if value is not None:
+                    yield name, line, column, value
+
+
+def _prose_fields(package: PackageSpec) -> dict[str, list[str]]:
+    return {name: _text_fields(table)[0] for name, table in package.tables.items()}
+
+
+@rule("hygiene", "error", reads=_prose_fields)
+def data_speaks_of_the_world(ctx: RuleContext) -> Iterable[Finding]:
+    """A published row must not name a path on someone's machine, a file readers do not get, or how
+    it was made ("not seen by this helper"), and a url must not carry tracking or pop-up parameters
+    (utm_*, fbclid, TB_iframe): readers cannot act on any of them, and they leak the making of the data."""
+    for name, line, column, value in _scan(ctx):
+        field = ctx.table(name).field(column)
+        if is_url_field(field):
+            clean, dropped = tracking_free(value)
+            if dropped:
+                yield _finding(ctx, name, line, column, "tracking-parameter", "error",
+                               f"carries tracking parameters ({', '.join(dropped)}); write it as {clean}", value)
+            continue
+        for code, pattern, message in PROBLEMS:
+            match = pattern.search(value)
+            if match:
+                shown = match.group(0).strip().strip("\"'();,.")
+                yield _finding(ctx, name, line, column, code, "error", message.format(match=shown), value)
