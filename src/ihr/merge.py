@@ -54,7 +54,7 @@ def merge_rows(package: PackageSpec, table_name: str, old_id: str, new_id: str, 
     new = next((r for r in rows if r.get(key) == new_id), None)
     if old is None or new is None:
         missing = old_id if old is None else new_id
-        raise MergeRefused(f'"{missing}" is not a {key} in {table_name}')
+        raise MergeRefused(f'no {key} "{missing}" in {table_name}')
     result = MergeResult(table_name, old_id, new_id)
     for column in table.field_names:
         if column != key and not new.get(column) and old.get(column):
