@@ -39,12 +39,12 @@ ORDER BY e.date_start, e.date_start_precision DESC, e.event_id;
 -- sources collapsed along their derived_from chains, so a story and its reposts count once.
 CREATE OR REPLACE VIEW claim_evidence AS
 SELECT
-    c.claim_id, c.claimant_id, claimant.name AS claimant, c.attribution, c.stance,
+    c.claim_id, c.claimant_id, claimant.name AS claimant, claimant.actor_type AS claimant_type, c.attribution, c.stance,
     c.subject_id, subj.name AS subject, c.predicate, c.object_id, obj.name AS object,
-    c.event_id, ev.title AS event_title,
+    c.event_id, ev.title AS event_title, c.proposition_id,
     c.claimed_date, c.claimed_date_precision, c.claimed_date_text,
     c.valid_from, c.valid_from_text, c.valid_to, c.valid_to_text,
-    c.amount, c.currency, c.amount_period, c.amount_qualifier, c.summary,
+    c.amount, c.amount_low, c.amount_high, c.currency, c.amount_period, c.amount_qualifier, c.summary,
     (SELECT list({'source_id': s.source_id, 'publisher': s.publisher, 'title': s.title,
                   'published_date': s.published_date_text, 'url': s.url, 'reliability': s.reliability,
                   'credibility': cs.credibility, 'locator': cs.locator, 'origin_id': o.origin_id}
@@ -109,6 +109,47 @@ FROM claims c JOIN actor_memberships m ON m.actor_id = c.claimant_id
 WHERE c.claimed_date IS NULL
    OR (coalesce(m.valid_from, DATE '0001-01-01') <= coalesce(c.claimed_date, DATE '9999-12-31')
        AND coalesce(m.valid_until, DATE '9999-12-31') >= c.claimed_date);
+
+-- event_memberships: for every actor taking part in an event, the organisations and states it
+-- belonged to while the event happened (its posts overlapping the event's dates), with the post
+-- and its seniority, e.g. events with a Hamas leader: WHERE organization_id = 'hamas' AND
+-- seniority IN ('head', 'senior').
+CREATE OR REPLACE VIEW event_memberships AS
+WITH spans AS (
+    SELECT event_id, date_start AS event_from,
+        CASE coalesce(date_end_precision, date_start_precision)
+            WHEN 'year' THEN make_date(year(coalesce(date_end, date_start)), 12, 31)
+            WHEN 'month' THEN last_day(coalesce(date_end, date_start))
+            ELSE coalesce(date_end, date_start) END AS event_to
+    FROM events
+)
+SELECT DISTINCT ea.event_id, ea.actor_id, m.actor, ea.role, m.organization_id, m.organization, m.via,
+    m.role AS post, m.seniority
+FROM event_actors ea
+JOIN spans s USING (event_id)
+JOIN actor_memberships m ON m.actor_id = ea.actor_id
+WHERE coalesce(m.valid_from, DATE '0001-01-01') <= s.event_to
+  AND coalesce(m.valid_until, DATE '9999-12-31') >= s.event_from;
+
+-- actor_record: everything on one actor, in date order: its posts (affiliation), the events it
+-- took part in (event, with its role), the claims it made (claim_by) and the claims about it as
+-- subject or object (claim_about), each with its id and a one-line description.
+CREATE OR REPLACE VIEW actor_record AS
+SELECT f.actor_id, 'affiliation' AS kind, f.valid_from AS date, f.valid_from_text AS date_text, f.affiliation_id AS item_id,
+    f.role || ', ' || o.name || CASE WHEN f.valid_from_text IS NOT NULL OR f.valid_to_text IS NOT NULL
+        THEN ' (' || coalesce(f.valid_from_text, '…') || ' to ' || coalesce(f.valid_to_text, '…') || ')' ELSE '' END AS description
+FROM affiliations f JOIN actors o ON o.actor_id = f.organization_id
+UNION ALL
+SELECT ea.actor_id, 'event', e.date_start, e.date_start_text, e.event_id, ea.role || ': ' || e.title
+FROM event_actors ea JOIN events e USING (event_id)
+UNION ALL
+SELECT c.claimant_id, 'claim_by', c.claimed_date, c.claimed_date_text, c.claim_id, c.stance || ': ' || c.summary
+FROM claims c
+UNION ALL
+SELECT a.actor_id, 'claim_about', c.claimed_date, c.claimed_date_text, c.claim_id, claimant.name || ' ' || c.stance || ': ' || c.summary
+FROM claims c JOIN actors claimant ON claimant.actor_id = c.claimant_id
+JOIN actors a ON a.actor_id IN (c.subject_id, c.object_id)
+ORDER BY actor_id, date NULLS LAST, kind, item_id;
 
 -- proposition_claims: every claim that answers a contested question, with the question, the
 -- claimant (its type and the organisations it belonged to on the claimed date), the stance, the
@@ -296,7 +337,11 @@ SELECT s.source_id, s.title, s.publisher, s.published_date, s.published_date_tex
 FROM sources s JOIN source_origins o USING (source_id)
 ORDER BY s.source_id;
 
--- metadata: one row saying which version of the dataset a result came from.
+-- metadata: one row saying which version of the dataset a result came from, and how to cite it.
 CREATE OR REPLACE VIEW metadata AS
-SELECT b.dataset_name, b.dataset_version, b.git_commit, b.built_at_utc, version() AS duckdb_version
+SELECT b.dataset_name, b.dataset_version, b.git_commit, b.built_at_utc, version() AS duckdb_version,
+    b.dataset_title, b.homepage,
+    b.dataset_name || ' contributors (' || left(b.built_at_utc, 4) || '). ' || b.dataset_title || ', version '
+        || b.dataset_version || coalesce(' (commit ' || nullif(left(b.git_commit, 12), '') || ')', '') || '. '
+        || b.homepage AS citation
 FROM build_info b;

@@ -58,7 +58,7 @@ def test_partial_dates_become_first_day_plus_precision_and_text(con):
 def test_event_timeline_orders_by_date_with_roles_and_source_counts(con):
     got = rows(con, "SELECT event_id, actors_by_role, n_sources FROM event_timeline")
     assert got == [("e-year", None, 1), ("e-month", "subject: Hamas", 1),
-                   ("e-day", "host: Iran; participant: Hamas", 2)]
+                   ("e-day", "host: Iran; participant: Hamas, Official B", 2)]
 
 
 def test_claim_evidence_counts_a_repost_chain_as_one_origin(con):
@@ -106,6 +106,25 @@ def test_claim_memberships_hold_on_the_claimed_date(con):
     assert orgs == [(["iran", "irgc"],)]
 
 
+def test_event_memberships_hold_on_the_event_dates(con):
+    got = rows(con, "SELECT actor_id, organization_id, via FROM event_memberships WHERE event_id = 'e-day' ORDER BY 1, 2")
+    # Official B took part in 1987, long before the 2010-2015 post: only the person itself.
+    assert got == [("hamas", "hamas", "self"), ("iran", "iran", "self"), ("official-b", "official-b", "self")]
+
+
+def test_actor_record_lists_posts_events_and_claims_in_date_order(con):
+    got = rows(con, "SELECT kind, date_text, item_id FROM actor_record WHERE actor_id = 'official-b'")
+    assert got == [("event", "1987-12-14", "e-day"), ("affiliation", "2010", "official-b-irgc"),
+                   ("claim_by", "2012-05", "c-official-no-evidence")]
+    about = rows(con, "SELECT count(*) FROM actor_record WHERE actor_id = 'irgc' AND kind = 'claim_about'")
+    assert about == [(1,)]
+
+
+def test_claim_evidence_names_the_claimant_type(con):
+    got = dict(rows(con, "SELECT claim_id, claimant_type FROM claim_evidence"))
+    assert got["c-official-no-evidence"] == "person" and got["c-iran-denies"] == "state"
+
+
 def test_funding_estimates_normalise_to_usd_per_year(con):
     got = {r[0]: r[1:] for r in rows(con, "SELECT claim_id, usd_per_year, usd_per_year_low, usd_per_year_high FROM funding_estimates")}
     assert got["c-israel-affirms"] == (12_000_000, 12_000_000, 12_000_000)
@@ -137,9 +156,11 @@ def test_source_index_counts_citations(con):
 
 
 def test_metadata_traces_the_version(con):
-    (name, version, _commit, built_at, duckdb_version), = rows(con, "SELECT * FROM metadata")
+    (name, version, commit, built_at, duckdb_version, _title, _home, citation), = rows(con, "SELECT * FROM metadata")
     assert (name, version) == ("iran-hamas-relations", "0.1.0")
     assert built_at.endswith("Z") and duckdb_version.startswith("v")
+    assert citation.startswith(f"iran-hamas-relations contributors ({built_at[:4]}). Iran–Hamas relations: a source-attributed dataset, version 0.1.0")
+    assert citation.endswith(". https://github.com/iran-hamas-relations/iran-hamas-relations")
 
 
 def test_keys_are_kept(con):

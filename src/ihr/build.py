@@ -142,9 +142,11 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads
         order = ", ".join(quote_ident(k) for k in table.primary_key) or "1"
         con.execute(f"INSERT INTO {quote_ident(table.name)} SELECT {exprs} FROM memory.raw.{quote_ident(table.name)} ORDER BY {order}")
         rows[table.name] = con.execute(f"SELECT count(*) FROM {quote_ident(table.name)}").fetchall()[0][0]
-    con.execute("CREATE TABLE build_info (dataset_name VARCHAR, dataset_version VARCHAR, git_commit VARCHAR, built_at_utc VARCHAR)")
-    con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?)",
-                [package.name, package.version, git_commit(package.root), build_time()])
+    con.execute("CREATE TABLE build_info (dataset_name VARCHAR, dataset_version VARCHAR, git_commit VARCHAR, built_at_utc VARCHAR, "
+                "dataset_title VARCHAR, homepage VARCHAR)")
+    con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?)",
+                [package.name, package.version, git_commit(package.root), build_time(),
+                 str(package.descriptor.get("title", "")), str(package.descriptor.get("homepage", ""))])
     con.execute(views_path.read_text(encoding="utf-8"))
     exports = [(t.name, ", ".join(quote_ident(k) for k in t.primary_key) or "ALL") for t in ordered_tables(package)]
     for name, order in exports + [("build_info", "ALL")]:

@@ -66,14 +66,18 @@ def posts_fit_lifetimes(ctx: RuleContext) -> Iterable[Finding]:
 
 @rule("affiliation-overlap", "error", "affiliations", reads={"affiliations": ("role",)})
 def posts_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
-    """Two rows for one person, organisation and role over overlapping periods are one post
-    entered twice (or a period to merge), which doubles it in every membership count."""
+    """Two rows for one person, organisation and role over overlapping periods (or both undated)
+    are one post entered twice, which doubles it in every membership count; an undated row beside a
+    dated one is taken for another spell of the post."""
     rows = ctx.con.execute(
         """SELECT b.__line, b.affiliation_id, a.affiliation_id, a.__line FROM raw.affiliations a
            JOIN raw.affiliations b ON a.actor_id = b.actor_id AND a.organization_id = b.organization_id
                 AND lower(a.role) = lower(b.role) AND a.__line < b.__line
-           WHERE NOT coalesce(pd_before(a.valid_to, b.valid_from), false)
-             AND NOT coalesce(pd_before(b.valid_to, a.valid_from), false)
+           WHERE CASE WHEN coalesce(a.valid_from, a.valid_to) IS NULL OR coalesce(b.valid_from, b.valid_to) IS NULL
+                      -- an undated row beside a dated one may be another spell ("attested in 2024")
+                      THEN coalesce(a.valid_from, a.valid_to, b.valid_from, b.valid_to) IS NULL
+                      ELSE NOT coalesce(pd_before(a.valid_to, b.valid_from), false)
+                           AND NOT coalesce(pd_before(b.valid_to, a.valid_from), false) END
            ORDER BY b.__line, a.__line""").fetchall()
     seen: set[int] = set()
     for line, affiliation_id, other, other_line in rows:
