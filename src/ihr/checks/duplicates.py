@@ -112,7 +112,8 @@ def claims_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     """Two claims by one claimant with one stance on one question (proposition, or subject,
     predicate and object) on one date, about one event, period and amount, are usually one
     statement entered twice, which doubles it in every count; merge them or mark the pair in
-    not_duplicates."""
+    not_duplicates. Two claims linked in claim_relations (one corrects the other's wording) are
+    kept apart on purpose and not reported."""
     has_proposition = "proposition_id" in ctx.table("claims").field_names
     question = "coalesce(proposition_id, '')" if has_proposition else "''"
     rows = ctx.con.execute(
@@ -123,7 +124,11 @@ def claims_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
                        coalesce(amount, ''), coalesce(amount_low, ''), coalesce(amount_high, '')) AS k
                 FROM raw.claims WHERE claim_id IS NOT NULL)
             SELECT k, __line, claim_id FROM keyed WHERE k IN (SELECT k FROM keyed GROUP BY k HAVING count(*) > 1)""").fetchall()
-    for (line, cid), (other, other_line, _) in sorted(_pairs(rows, distinct_pairs(ctx, "claims")).items()):
+    marked = distinct_pairs(ctx, "claims")
+    if ctx.has("claim_relations"):  # a pair linked on purpose (a correction of the seed's wording) is known
+        marked |= {frozenset(pair) for pair in ctx.con.execute(
+            "SELECT claim_id, related_claim_id FROM raw.claim_relations WHERE claim_id IS NOT NULL").fetchall()}
+    for (line, cid), (other, other_line, _) in sorted(_pairs(rows, marked).items()):
         yield _finding(ctx, "claims", line, "claim_id", "duplicate-claim", "error",
                        f'"{cid}" repeats "{other}" (line {other_line}): same claimant, stance, question, date, event, period and amount; '
                        "merge them, or mark the pair in not_duplicates", cid)
