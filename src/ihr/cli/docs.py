@@ -1,20 +1,26 @@
-"""`ihr docs`: write docs/codebook.md from the schema; `--check` fails when it is stale."""
+"""`ihr docs`: regenerate everything generated in the documentation (the codebook and the
+outputs of the SQL examples); `--check` writes nothing and fails when any of it is stale."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when docs/codebook.md is out of date.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when docs/codebook.md or an example output is out of date.")
 def docs(path: str, check: bool) -> None:
-    """Generate the codebook: every table, field, type, constraint, enum value and rule."""
+    """Generate the codebook from the schema and refresh the outputs of the SQL examples in
+    README.md and docs/questions.md from the current data."""
     from ihr.checks.descriptor import load_package
     from ihr.codebook import write_codebook
+    from ihr.examples import refresh_all
     from ihr.findings import PackageUnreadable
+    from ihr.query import QueryError
 
     try:
         package, _ = load_package(path)
@@ -22,7 +28,18 @@ def docs(path: str, check: bool) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     target, fresh = write_codebook(package, check=check)
-    if check and not fresh:
-        click.echo(f"{target}: out of date; run `ihr docs`", err=True)
+    stale = 0 if fresh else 1
+    click.echo(f"{target}: {'up to date' if fresh else ('out of date' if check else 'written')}")
+    try:
+        results = refresh_all(Path(package.root), write=not check)
+    except QueryError as exc:
+        click.echo(f"error: an example does not run: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"{target}: {'up to date' if fresh else 'written'}")
+    for result in results:
+        stale += len(result.stale_sql)
+        state = "up to date" if not result.stale_sql else (
+            f"{len(result.stale_sql)} stale" if check else f"{len(result.stale_sql)} refreshed")
+        click.echo(f"{result.path}: {result.n_examples} examples, {state}")
+    if check and stale:
+        click.echo("out of date; run `ihr docs`", err=True)
+        sys.exit(1)
