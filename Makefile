@@ -37,7 +37,7 @@ build: validate
 	$(BIN)/ihr build . --out build
 
 test: $(TEST_STAMP) $(DUCKDB1)/.installed
-	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest
+	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest -n auto
 
 # Benchmarks (not part of the tests): ihr validate and build vs frictionless and a DuckDB floor.
 bench: $(STAMP)

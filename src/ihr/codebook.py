@@ -75,7 +75,7 @@ def render_codebook(package: PackageSpec) -> str:
             "| code | severity | why |", "|---|---|---|"]
     for rule in ROW_RULES:
         out.append(f"| `{rule.code}` | error | {_cell(rule.message)} ({rule.table}) |")
-    for r in RULES:
+    for r in sorted(RULES, key=lambda r: r.code):  # registration order depends on import order
         out.append(f"| `{r.code}` | {r.severity} | {_cell(' '.join(r.why.split()))} |")
     out.append("")
     return "\n".join(out)
