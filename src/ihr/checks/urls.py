@@ -7,7 +7,8 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, not which document it is; `height` and `width`
 # count only beside a thickbox `TB_iframe`, whose pop-up size they set.
-TRACKING_PARAMETERS = re.compile(r"^(utm_[a-z_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|yclid|tb_iframe)$", re.I)
+TRACKING_PARAMETERS = re.compile(r"^(utm_[a-z_]*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|yclid|tb_iframe"
+    r"|traffic_source|maca|taid|smid|ocid|cmpid|ref_src)$", re.I)
 THICKBOX_PARAMETERS = frozenset({"height", "width"})
 
 
