@@ -215,54 +215,84 @@ JOIN actors rca ON rca.actor_id = rc.claimant_id
 WHERE r.relation IN ('contradicts', 'corrects')
 ORDER BY r.claim_id, r.related_claim_id;
 
+-- actor_groups: every actor with the top of its parent_id chain (Iran for the Quds Force, Hamas
+-- for the Qassam Brigades; an actor without a parent is its own group), so estimates for a unit
+-- roll up to its state or movement without merging collective recipients into one group.
+CREATE OR REPLACE VIEW actor_groups AS
+WITH RECURSIVE up(actor_id, group_id, depth) AS (
+    SELECT actor_id, actor_id, 0 FROM actors
+    UNION ALL
+    SELECT u.actor_id, a.parent_id, u.depth + 1
+    FROM up u JOIN actors a ON a.actor_id = u.group_id
+    WHERE a.parent_id IS NOT NULL AND u.depth < 50
+)
+SELECT actor_id, arg_max(group_id, depth) AS group_id FROM up GROUP BY actor_id;
+
 -- funding_estimates: how much money, according to whom. Every `funds` claim that states an amount
--- (or a range: amount_low to amount_high), with the figures normalised to USD per year where
--- currency and period allow (per_month x 12; a total over a dated period spread over its calendar
+-- (or a range: amount_low to amount_high), with the figures normalised to US dollars per year
+-- where the period allows (per_month x 12; a total over a dated period spread over its calendar
 -- months), in period order. usd_per_year_low/high bound the estimate: an `up_to` figure has no low
--- bound, an `at_least` figure no high bound, a range both. Other currencies are not converted (no
--- exchange-rate table): their USD columns are NULL.
+-- bound, an `at_least` figure no high bound, a range both. Other currencies are converted with the
+-- annual average in exchange_rates for the first year the figure concerns (valid_from, else the
+-- year claimed); `conversion` says which rate was used, or that none is recorded (then the USD
+-- columns are NULL: never a silent guess). amount_basis tells payments from pledges and requests.
 CREATE OR REPLACE VIEW funding_estimates AS
 WITH f AS (
-    SELECT c.*,
+    SELECT c.*, year(coalesce(c.valid_from, c.claimed_date)) AS rate_year,
         CASE
-            WHEN c.currency <> 'USD' THEN NULL
             WHEN c.amount_period = 'per_year' THEN 1.0
             WHEN c.amount_period = 'per_month' THEN 12.0
             WHEN c.amount_period = 'total' AND c.valid_from IS NOT NULL AND c.valid_to IS NOT NULL
                 THEN 12.0 / (12 * (year(c.valid_to) - year(c.valid_from))
                      + (CASE c.valid_to_precision WHEN 'year' THEN 12 ELSE month(c.valid_to) END)
                      - month(c.valid_from) + 1)
-        END AS per_year_factor
+        END AS period_factor
     FROM claims c
     WHERE c.predicate = 'funds' AND (c.amount IS NOT NULL OR c.amount_low IS NOT NULL OR c.amount_high IS NOT NULL)
+),
+r AS (
+    SELECT f.*, x.units_per_usd,
+        CASE WHEN f.currency = 'USD' THEN 'none'
+             WHEN x.units_per_usd IS NOT NULL THEN 'converted at ' || x.units_per_usd || ' ' || f.currency || ' per USD (' || x.year || ' average)'
+             ELSE 'no rate for ' || f.currency || coalesce(' ' || f.rate_year, '') END AS conversion,
+        f.period_factor / CASE WHEN f.currency = 'USD' THEN 1.0 ELSE x.units_per_usd END AS per_year_factor
+    FROM f LEFT JOIN exchange_rates x ON x.currency = f.currency AND x.year = f.rate_year
 )
 SELECT
-    f.claim_id, f.claimant_id, claimant.name AS claimant, f.attribution, f.stance,
-    f.subject_id, subj.name AS funder, f.object_id, obj.name AS recipient,
-    f.amount, f.amount_low, f.amount_high, f.currency, f.amount_period, f.amount_qualifier,
-    f.valid_from_text AS period_from, f.valid_to_text AS period_to, f.claimed_date_text AS claimed_date,
-    f.amount * f.per_year_factor AS usd_per_year,
-    CASE f.amount_qualifier WHEN 'range' THEN f.amount_low WHEN 'up_to' THEN NULL ELSE f.amount END
-        * f.per_year_factor AS usd_per_year_low,
-    CASE f.amount_qualifier WHEN 'range' THEN f.amount_high WHEN 'at_least' THEN NULL ELSE f.amount END
-        * f.per_year_factor AS usd_per_year_high,
+    r.claim_id, r.claimant_id, claimant.name AS claimant, r.attribution, r.stance,
+    r.subject_id, subj.name AS funder, fg.group_id AS funder_group_id,
+    r.object_id, obj.name AS recipient, rg.group_id AS recipient_group_id,
+    r.amount, r.amount_low, r.amount_high, r.currency, r.amount_period, r.amount_qualifier, r.amount_basis,
+    r.valid_from_text AS period_from, r.valid_to_text AS period_to, r.claimed_date_text AS claimed_date,
+    r.amount * r.per_year_factor AS usd_per_year,
+    CASE r.amount_qualifier WHEN 'range' THEN r.amount_low WHEN 'up_to' THEN NULL ELSE r.amount END
+        * r.per_year_factor AS usd_per_year_low,
+    CASE r.amount_qualifier WHEN 'range' THEN r.amount_high WHEN 'at_least' THEN NULL ELSE r.amount END
+        * r.per_year_factor AS usd_per_year_high,
+    r.conversion,
     (SELECT string_agg(coalesce(s.publisher, s.title) || coalesce(' (' || s.published_date_text || ')', ''), '; '
                        ORDER BY s.published_date, s.source_id)
-        FROM claim_sources cs JOIN sources s USING (source_id) WHERE cs.claim_id = f.claim_id) AS sources,
-    (SELECT count(*) FROM claim_sources cs WHERE cs.claim_id = f.claim_id) AS n_sources,
-    f.summary
-FROM f
-JOIN actors claimant ON claimant.actor_id = f.claimant_id
-JOIN actors subj ON subj.actor_id = f.subject_id
-LEFT JOIN actors obj ON obj.actor_id = f.object_id
-ORDER BY coalesce(f.valid_from, f.claimed_date), f.claimed_date, f.claim_id;
+        FROM claim_sources cs JOIN sources s USING (source_id) WHERE cs.claim_id = r.claim_id) AS sources,
+    (SELECT count(*) FROM claim_sources cs WHERE cs.claim_id = r.claim_id) AS n_sources,
+    r.summary
+FROM r
+JOIN actors claimant ON claimant.actor_id = r.claimant_id
+JOIN actors subj ON subj.actor_id = r.subject_id
+JOIN actor_groups fg ON fg.actor_id = r.subject_id
+LEFT JOIN actors obj ON obj.actor_id = r.object_id
+LEFT JOIN actor_groups rg ON rg.actor_id = r.object_id
+ORDER BY coalesce(r.valid_from, r.claimed_date), r.claimed_date, r.claim_id;
 
 -- funding_by_year: funding_estimates spread over the years they concern, ready for a chart: one
 -- row per estimate and calendar year of its period (valid_from to valid_to; a period with one
 -- bound gives that year; no period, the year the claim was made: year_basis says which), with
--- the USD-per-year low, best and high figures. Estimates with no year at all are kept, with year NULL.
+-- the USD-per-year low, best and high figures. "Iran to Hamas per year" is one filter:
+--   WHERE funder_group_id = 'iran' AND recipient_group_id = 'hamas'
+-- (the Quds Force counts as Iran and the Qassam Brigades as Hamas; figures for several groups
+-- together keep their collective recipient). Estimates with no year at all are kept, with year NULL.
 CREATE OR REPLACE VIEW funding_by_year AS
-SELECT fe.subject_id AS funder_id, fe.funder, fe.object_id AS recipient_id, fe.recipient,
+SELECT fe.subject_id AS funder_id, fe.funder, fe.funder_group_id,
+    fe.object_id AS recipient_id, fe.recipient, fe.recipient_group_id,
     unnest(CASE
         WHEN c.valid_from IS NOT NULL THEN generate_series(year(c.valid_from), year(coalesce(c.valid_to, c.valid_from)))
         WHEN c.valid_to IS NOT NULL THEN [year(c.valid_to)]
@@ -270,8 +300,8 @@ SELECT fe.subject_id AS funder_id, fe.funder, fe.object_id AS recipient_id, fe.r
         ELSE [NULL::BIGINT] END) AS year,
     CASE WHEN c.valid_from IS NOT NULL OR c.valid_to IS NOT NULL THEN 'period'
          WHEN c.claimed_date IS NOT NULL THEN 'claimed_date' END AS year_basis,
-    fe.claim_id, fe.claimant_id, fe.claimant, fe.attribution, fe.stance, fe.amount_qualifier,
-    fe.usd_per_year_low, fe.usd_per_year AS usd_per_year_best, fe.usd_per_year_high,
+    fe.claim_id, fe.claimant_id, fe.claimant, fe.attribution, fe.stance, fe.amount_qualifier, fe.amount_basis,
+    fe.usd_per_year_low, fe.usd_per_year AS usd_per_year_best, fe.usd_per_year_high, fe.conversion,
     fe.amount, fe.amount_low, fe.amount_high, fe.currency, fe.amount_period, fe.n_sources
 FROM funding_estimates fe JOIN claims c USING (claim_id)
 ORDER BY recipient_id NULLS LAST, year NULLS LAST, claim_id;

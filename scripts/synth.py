@@ -602,6 +602,7 @@ class Synth:
         stances = self.enum_values("claims", "stance", {"affirms": 3, "denies": 1})
         periods = self.enum_values("claims", "amount_period")
         quals = self.enum_values("claims", "amount_qualifier")
+        bases = self.enum_values("claims", "amount_basis")
         currencies = ["USD"] * 6 + ["EUR", "GBP", "IRR"]
         recs = []
         for i in range(n):
@@ -637,7 +638,8 @@ class Synth:
                        "event_id": pick(events) if rnd() < 0.4 else "",
                        "amount": str(int(1 + rnd() * 400) * 250000) if amount else "",
                        "currency": pick(currencies) if amount else "", "amount_period": pick(periods) if amount else "",
-                       "amount_qualifier": pick(quals) if amount else "", "valid_from": vf, "valid_to": vt,
+                       "amount_qualifier": pick(quals) if amount else "", "amount_basis": pick(bases) if amount else "",
+                       "valid_from": vf, "valid_to": vt,
                        "claimed_date": cs, "summary": fit(text, 80, 250, FILLERS, rnd),
                        "notes": pick(NOTES) if rnd() < 0.25 else ""}
         self.emit("claims", facts())
@@ -1151,7 +1153,7 @@ class Faults:
         if r is None:
             return False
         if code == "amount-incomplete":
-            r[tb.index[self.rng.choice(["currency", "amount_period", "amount_qualifier"])]] = ""
+            r[tb.index[self.rng.choice(["currency", "amount_period", "amount_qualifier", "amount_basis"])]] = ""
         else:
             others = [v for v in tb.field["predicate"].enum if v not in ("funds", "cuts_support_to")]
             r[ip] = self.rng.choice(others)

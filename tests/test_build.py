@@ -15,7 +15,7 @@ import pytest
 from conftest import FIXTURES, ROOT, build_package, run_cli
 
 VIEWS = ["event_timeline", "claim_evidence", "contested_claims", "proposition_claims", "claim_disputes",
-         "funding_estimates", "funding_by_year", "actor_memberships", "claim_memberships", "relationship_timeline",
+         "funding_estimates", "funding_by_year", "actor_groups", "actor_memberships", "claim_memberships", "relationship_timeline",
          "actor_network", "source_index", "source_origins", "metadata"]
 
 
@@ -44,7 +44,7 @@ def test_build_writes_database_and_one_parquet_per_table(built):
     assert (built / "iran-hamas-relations.duckdb").is_file()
     names = sorted(p.stem for p in (built / "parquet").glob("*.parquet"))
     declared = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
-    assert len(declared) == 13
+    assert len(declared) == 14
     assert names == sorted(declared + ["build_info"])
 
 
@@ -75,7 +75,7 @@ def test_contested_claims_counts_every_stance_of_a_proposition(con):
                               denying_claimants, no_evidence_claimants FROM contested_claims
                        WHERE proposition_id = 'p-iran-funds-hamas'""")
     # The IRGC official's claim has its own subject (irgc) and still answers the question about Iran.
-    assert got == [(6, 4, 1, 1, 0, ["Analyst A", "Israel", "United States"], ["Iran"], ["Official B"])]
+    assert got == [(8, 6, 1, 1, 0, ["Analyst A", "Israel", "United States"], ["Iran"], ["Official B"])]
     assert rows(con, "SELECT count(*) FROM contested_claims") == [(1,)]  # the hosts claim answers no proposition
 
 
@@ -88,7 +88,7 @@ def test_proposition_claims_prefer_the_original_url_of_a_repost(con):
     got = dict(rows(con, "SELECT claim_id, source_url FROM proposition_claims"))
     assert got["c-range"] == "https://example.org/orig"  # cited through repost two, two hops from the original
     assert got["c-official-no-evidence"] == "https://example.org/second"
-    assert len(got) == 6
+    assert len(got) == 8
 
 
 def test_actor_memberships_roll_up_units_and_posts(con):
@@ -117,7 +117,7 @@ def test_actor_record_lists_posts_events_and_claims_in_date_order(con):
     assert got == [("event", "1987-12-14", "e-day"), ("affiliation", "2010", "official-b-irgc"),
                    ("claim_by", "2012-05", "c-official-no-evidence")]
     about = rows(con, "SELECT count(*) FROM actor_record WHERE actor_id = 'irgc' AND kind = 'claim_about'")
-    assert about == [(1,)]
+    assert about == [(2,)]  # the official's no-evidence claim and the pound pledge
 
 
 def test_claim_evidence_names_the_claimant_type(con):
@@ -132,22 +132,48 @@ def test_funding_estimates_normalise_to_usd_per_year(con):
     assert got["c-range"] == (None, 20_000_000, 50_000_000)  # a range with no best figure
     assert "c-iran-denies" not in got  # no amount, so not an estimate
     order = [r[0] for r in rows(con, "SELECT claim_id FROM funding_estimates")]
-    assert order == ["c-total", "c-range", "c-israel-affirms"]
+    assert order == ["c-total", "c-gbp-no-rate", "c-gbp-pledge", "c-range", "c-israel-affirms"]
 
 
 def test_funding_by_year_spreads_each_estimate_over_its_period(con):
     got = rows(con, "SELECT claim_id, count(*), min(year), max(year), any_value(year_basis) FROM funding_by_year GROUP BY 1 ORDER BY 1")
-    assert got == [("c-israel-affirms", 1, 2019, 2019, "period"), ("c-range", 2, 2016, 2017, "period"),
+    assert got == [("c-gbp-no-rate", 1, 2015, 2015, "claimed_date"), ("c-gbp-pledge", 1, 2016, 2016, "period"),
+                   ("c-israel-affirms", 1, 2019, 2019, "period"), ("c-range", 2, 2016, 2017, "period"),
                    ("c-total", 7, 2014, 2020, "period")]
+
+
+def test_funding_converts_other_currencies_with_a_recorded_rate_or_says_it_cannot(con):
+    got = {r[0]: r[1:] for r in rows(con, """SELECT claim_id, usd_per_year, usd_per_year_low, usd_per_year_high,
+                                                 conversion, amount_basis FROM funding_estimates""")}
+    # About GBP 10 million a year in 2016, at the fixture's 0.741 GBP per USD: both bounds, as "about" gives.
+    usd = 10_000_000 / 0.741
+    assert got["c-gbp-pledge"][:3] == (pytest.approx(usd), pytest.approx(usd), pytest.approx(usd))
+    assert got["c-gbp-pledge"][3:] == ("converted at 0.741 GBP per USD (2016 average)", "pledge")
+    # No rate recorded for 2015: no USD figure at all, and the row says why.
+    assert got["c-gbp-no-rate"] == (None, None, None, "no rate for GBP 2015", "payment")
+    assert got["c-israel-affirms"][3] == "none"
+
+
+def test_funding_by_year_answers_iran_to_hamas_in_one_statement(con):
+    """The Quds Force and IRGC roll up to Iran, units of Hamas to Hamas: one filter on the groups."""
+    got = rows(con, """SELECT year, claim_id, claimant, round(usd_per_year_low), round(usd_per_year_best),
+                              round(usd_per_year_high), amount_qualifier, amount_basis, n_sources
+                       FROM funding_by_year WHERE funder_group_id = 'iran' AND recipient_group_id = 'hamas'
+                         AND year BETWEEN 2016 AND 2016 ORDER BY year, claim_id""")
+    usd = round(10_000_000 / 0.741)
+    assert got == [(2016, "c-gbp-pledge", "Analyst A", usd, usd, usd, "about", "pledge", 1),
+                   (2016, "c-range", "Analyst A", 20_000_000, None, 50_000_000, "range", "payment", 1),
+                   (2016, "c-total", "Analyst A", round(100 * 12 / 84), round(100 * 12 / 84), round(100 * 12 / 84), "exact", "payment", 1)]
 
 
 def test_relationship_timeline_and_network(con):
     got = rows(con, """SELECT year, n_claims, n_affirming, n_denying, n_shared_events FROM relationship_timeline
                        WHERE actor_a = 'hamas' AND actor_b = 'iran' ORDER BY year""")
-    assert got == [(1987, 1, 1, 0, 1), (2014, 1, 1, 0, 0), (2016, 1, 1, 0, 0), (2019, 1, 1, 0, 0), (2020, 2, 1, 1, 0)]
+    assert got == [(1987, 1, 1, 0, 1), (2014, 1, 1, 0, 0), (2015, 1, 1, 0, 0), (2016, 1, 1, 0, 0), (2019, 1, 1, 0, 0),
+                   (2020, 2, 1, 1, 0)]
     edge = rows(con, """SELECT n_claims, n_affirming, n_denying, first_year, last_year FROM actor_network
                         WHERE source_actor_id = 'iran' AND target_actor_id = 'hamas' AND predicate = 'funds'""")
-    assert edge == [(5, 4, 1, 2014, 2020)]
+    assert edge == [(6, 5, 1, 2014, 2020)]
 
 
 def test_source_index_counts_citations(con):
@@ -212,7 +238,9 @@ def test_query_builds_when_missing_and_renders_formats(tmp_path):
     result = run_cli("query", "--package", str(package), "--format", "json",
                      "SELECT claim_id, usd_per_year FROM funding_estimates ORDER BY claim_id")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)[0] == {"claim_id": "c-israel-affirms", "usd_per_year": 12000000.0}
+    assert json.loads(result.output)[:3] == [{"claim_id": "c-gbp-no-rate", "usd_per_year": None},
+                                            {"claim_id": "c-gbp-pledge", "usd_per_year": 10_000_000 / 0.741},
+                                            {"claim_id": "c-israel-affirms", "usd_per_year": 12000000.0}]
     assert (package / "build" / "iran-hamas-relations.duckdb").exists()
     csv_out = run_cli("query", "--package", str(package), "--format", "csv", "SELECT event_id, date_start FROM events ORDER BY 1")
     assert csv_out.output.splitlines() == ["event_id,date_start", "e-day,1987-12-14", "e-month,1987-12-01", "e-year,1987-01-01"]
@@ -248,12 +276,12 @@ def test_python_api_connect_and_load(tmp_path):
     package = tmp_path / "pkg"
     shutil.copytree(FIXTURES / "views", package)
     con = ihr.connect(str(package))
-    assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(7,)]
+    assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(9,)]
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM claims")  # read-only
     con.close()
     frame = ihr.load("claims", str(package))
-    assert isinstance(frame, pl.DataFrame) and frame.height == 7
+    assert isinstance(frame, pl.DataFrame) and frame.height == 9
     assert frame.schema["amount"] == pl.Float64
 
 

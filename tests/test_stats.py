@@ -11,11 +11,11 @@ def test_stats_counts_the_views_fixture():
     result = run_cli("stats", "--format", "json", str(FIXTURES / "views"))
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
-    assert stats["rows"]["claims"] == 7 and stats["rows"]["sources"] == 4
-    assert stats["breakdowns"]["claims by stance"] == {"affirms": 5, "denies": 1, "no_evidence": 1}
+    assert stats["rows"]["claims"] == 9 and stats["rows"]["sources"] == 4
+    assert stats["breakdowns"]["claims by stance"] == {"affirms": 7, "denies": 1, "no_evidence": 1}
     assert stats["measures"]["denials"] == 1
     assert stats["measures"]["source_url_share"] == 1.0
-    assert stats["measures"]["sources_per_claim_mean"] == round(10 / 7, 2)  # 10 claim_sources rows
+    assert stats["measures"]["sources_per_claim_mean"] == round(12 / 9, 2)  # 12 claim_sources rows
     assert stats["measures"]["derived_sources"] == 2
 
 

@@ -240,29 +240,30 @@ UNREFERENCED_WANTED = frozenset({(link, key) for _, link, key in SOURCED} | {("c
 
 @rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True)
 def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
-    """A source no claim, event or affiliation cites is clutter or a forgotten link; originals of
-    cited reposts count as cited."""
+    """A source nothing cites is clutter or a forgotten link. Any foreign key to sources.source_id
+    counts as citing it (claims, events, affiliations, exchange rates...), and originals of cited
+    reposts count as cited."""
     if not ctx.has("sources", "claim_sources", "event_sources"):
         return
-    # Sources that only an affiliation cites are cited too (the table is optional).
-    by_affiliation = ("LEFT JOIN raw.affiliation_sources af ON af.source_id = u.v", "AND af.source_id IS NULL") \
-        if ctx.has("affiliation_sources") else ("", "")
+    citing = [(t.name, fk.fields[0]) for t in ctx.package.tables.values() for fk in t.foreign_keys
+              if fk.resource == "sources" and fk.reference_fields == ("source_id",) and len(fk.fields) == 1
+              and t.name not in ("sources", "claim_sources") and ctx.has(t.name)]
     kept = ctx.unreferenced.get(("claim_sources", "source_id"))
     if kept is not None:
-        # Sources no claim cites (left by the foreign-key check's join: few rows), minus those an
-        # event cites or a repost names; left joins build their hash tables on those few rows.
+        # Sources no claim cites (left by the foreign-key check's join: few rows), minus those
+        # another table cites or a repost names; left joins build their hash tables on those few rows.
+        joins = "".join(f" LEFT JOIN raw.{quote_ident(t)} c{i} ON c{i}.{quote_ident(c)} = u.v" for i, (t, c) in enumerate(citing))
+        unmatched = "".join(f" AND c{i}.{quote_ident(c)} IS NULL" for i, (t, c) in enumerate(citing))
         rows = ctx.con.execute(
-            f"""SELECT u.__line, u.v FROM {kept} u
-                LEFT JOIN raw.event_sources e ON e.source_id = u.v
-                LEFT JOIN raw.sources d ON d.derived_from_id = u.v {by_affiliation[0]}
-                WHERE e.source_id IS NULL AND d.derived_from_id IS NULL {by_affiliation[1]} ORDER BY u.__line""").fetchall()
+            f"""SELECT DISTINCT u.__line, u.v FROM {kept} u {joins}
+                LEFT JOIN raw.sources d ON d.derived_from_id = u.v
+                WHERE d.derived_from_id IS NULL {unmatched} ORDER BY u.__line""").fetchall()
     else:
-        not_by_affiliation = ("AND s.source_id NOT IN (SELECT source_id FROM raw.affiliation_sources WHERE source_id IS NOT NULL)"
-                              if ctx.has("affiliation_sources") else "")
+        not_cited = "".join(f" AND s.source_id NOT IN (SELECT {quote_ident(c)} FROM raw.{quote_ident(t)} WHERE {quote_ident(c)} IS NOT NULL)"
+                            for t, c in citing + [("claim_sources", "source_id")])
         rows = ctx.con.execute(
             f"""SELECT s.__line, s.source_id FROM raw.sources s
-               WHERE s.source_id NOT IN (SELECT source_id FROM raw.claim_sources WHERE source_id IS NOT NULL) {not_by_affiliation}
-                 AND s.source_id NOT IN (SELECT source_id FROM raw.event_sources WHERE source_id IS NOT NULL)
+               WHERE s.source_id IS NOT NULL {not_cited}
                  AND s.source_id NOT IN (SELECT derived_from_id FROM raw.sources WHERE derived_from_id IS NOT NULL)
                ORDER BY s.__line""").fetchall()
     for line, value in rows:

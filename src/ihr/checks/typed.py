@@ -54,11 +54,19 @@ def _has_figure() -> "pl.Expr":
     return pl.col("amount").is_not_null() | pl.col("amount_low").is_not_null() | pl.col("amount_high").is_not_null()
 
 
+# What a figure needs beside it: its currency, period, how exact it is and what it is (paid,
+# promised or asked for).
+AMOUNT_PARTS = ("currency", "amount_period", "amount_qualifier", "amount_basis")
+
+
 def _amount_complete() -> "pl.Expr":
     import polars as pl
 
-    parts = [_has_figure()] + [pl.col(c).is_not_null() for c in ("currency", "amount_period", "amount_qualifier")]
-    return (parts[0] & parts[1] & parts[2] & parts[3]) | ~(parts[0] | parts[1] | parts[2] | parts[3])
+    parts = [_has_figure()] + [pl.col(c).is_not_null() for c in AMOUNT_PARTS]
+    every, none = parts[0], ~parts[0]
+    for part in parts[1:]:
+        every, none = every & part, none & ~part
+    return every | none
 
 
 def _amount_range_consistent() -> "pl.Expr":
@@ -85,11 +93,11 @@ def _source_findable() -> "pl.Expr":
 
 ROW_RULES: list[RowRule] = [
     RowRule("claims", "amount-incomplete", "amount",
-            "a figure (amount, or amount_low and amount_high) goes with currency, amount_period and amount_qualifier: "
-            "fill all of them or none", _amount_complete,
-            ("amount", "amount_low", "amount_high", "currency", "amount_period", "amount_qualifier"),
-            "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL OR currency IS NOT NULL "
-            "OR amount_period IS NOT NULL OR amount_qualifier IS NOT NULL"),
+            "a figure (amount, or amount_low and amount_high) goes with currency, amount_period, amount_qualifier "
+            "and amount_basis: fill all of them or none", _amount_complete,
+            ("amount", "amount_low", "amount_high") + AMOUNT_PARTS,
+            "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL OR "
+            + " OR ".join(f"{c} IS NOT NULL" for c in AMOUNT_PARTS)),
     RowRule("claims", "amount-range", "amount_low",
             "amount_qualifier 'range' needs amount_low <= amount_high (and amount, if given, between them); "
             "amount_low and amount_high are for ranges only", _amount_range_consistent,
