@@ -7,16 +7,16 @@ TEST_STAMP := $(VENV)/.installed-test
 # A second environment with DuckDB 1.x, to prove the database we write opens in older clients.
 DUCKDB1 := .venv-duckdb1
 
-.PHONY: all install validate build test bench clean
+.PHONY: all install validate build charts test bench clean
 
-all: build
+all: build charts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[charts]'
 	touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
@@ -35,6 +35,10 @@ validate: $(STAMP)
 
 build: validate
 	$(BIN)/ihr build . --out build
+
+# Static charts (build/charts/funding.svg) from the built database.
+charts: build
+	$(BIN)/ihr charts . --out build/charts
 
 test: $(TEST_STAMP) $(DUCKDB1)/.installed
 	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest -n auto

@@ -6,6 +6,7 @@ import click
 
 from ihr import __version__
 from ihr.cli.build import build
+from ihr.cli.charts import charts
 from ihr.cli.diff import diff
 from ihr.cli.docs import docs
 from ihr.cli.fmt import fmt
@@ -24,6 +25,7 @@ def cli() -> None:
 
 cli.add_command(validate)
 cli.add_command(build)
+cli.add_command(charts)
 cli.add_command(diff)
 cli.add_command(docs)
 cli.add_command(fmt)
