@@ -13,6 +13,7 @@ from ihr.cli.fmt import fmt
 from ihr.cli.merge import merge
 from ihr.cli.query import query
 from ihr.cli.release import release, verify
+from ihr.cli.site import site
 from ihr.cli.stats import stats
 from ihr.cli.validate import validate
 
@@ -34,6 +35,7 @@ cli.add_command(query)
 cli.add_command(stats)
 cli.add_command(release)
 cli.add_command(verify)
+cli.add_command(site)
 
 
 def main() -> None:
