@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# The explorer's browser packages (DuckDB-WASM, esbuild), pinned in site/package-lock.json.
+SITE_NODE := site/node_modules/.installed
 # A second environment with DuckDB 1.x, to prove the database we write opens in older clients.
 DUCKDB1 := .venv-duckdb1
 
-.PHONY: all install validate build charts test bench clean
+.PHONY: all install validate build charts site site-packages test bench clean
 
 all: build charts
 
@@ -28,6 +30,12 @@ $(DUCKDB1)/.installed:
 	$(DUCKDB1)/bin/python -m pip install --quiet 'duckdb>=1.1,<2'
 	touch $@
 
+$(SITE_NODE): site/package.json site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund
+	touch $@
+
+site-packages: $(SITE_NODE)
+
 install: $(STAMP)
 
 validate: $(STAMP)
@@ -36,16 +44,22 @@ validate: $(STAMP)
 build: validate
 	$(BIN)/ihr build . --out build
 
+# The explorer: a static site in build/site (serve it with `python3 -m http.server -d build/site`).
+site: build $(SITE_NODE)
+	$(BIN)/ihr site . --out build/site
+
 # Static charts (build/charts/funding.svg) from the built database.
 charts: build
 	$(BIN)/ihr charts . --out build/charts
 
 test: $(TEST_STAMP) $(DUCKDB1)/.installed
-	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest -n auto
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory site-packages; \
+	 else echo "npm not found: the explorer's browser tests will be skipped"; fi
+	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Benchmarks (not part of the tests): ihr validate and build vs frictionless and a DuckDB floor.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --out build/bench.json
 
 clean:
-	rm -rf $(VENV) $(DUCKDB1) build dist .pytest_cache
+	rm -rf $(VENV) $(DUCKDB1) build dist .pytest_cache site/node_modules

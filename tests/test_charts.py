@@ -41,6 +41,9 @@ def test_ihr_charts_writes_an_svg_naming_every_claimant(views_package):
     assert result.exit_code == 0, result.output
     svg = (views_package / "charts" / "funding.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "Analyst A" in svg and "Israel" in svg
+    timeline = (views_package / "charts" / "timeline.svg").read_text(encoding="utf-8")
+    assert timeline.count("<rect class=\"event") == 3  # the fixture's three events
+    assert (views_package / "charts" / "network.svg").read_text(encoding="utf-8").startswith("<svg")
     assert "0.1.0" in svg  # the dataset version is in the title
 
 

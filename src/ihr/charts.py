@@ -1,4 +1,5 @@
-"""Static charts for people who never open a database: Vega-Lite specs built with Altair from the
+"""Static charts for people who never open a database (funding.svg, and the explorer's
+timeline.svg and network.svg as standalone pictures): Vega-Lite specs built with Altair from the
 views, rendered to SVG offline by vl-convert (no browser, no network).
 
 `funding.svg` answers "how much does Iran give Hamas, according to whom": one mark per estimate at
@@ -125,15 +126,28 @@ def write_charts(root: str | Path = ".", out_dir: str | Path | None = None) -> l
     root = Path(root)
     out = Path(out_dir) if out_dir is not None else root / "build" / "charts"
     out.mkdir(parents=True, exist_ok=True)
+    from ihr.site.data import load_site_data
+    from ihr.site.svg import network_svg, timeline_svg
+
     con = connect(root)
     try:
         marks = funding_marks(con)
         version = con.execute("SELECT dataset_version FROM metadata").fetchone()[0]
+        data = load_site_data(con)
     finally:
         con.close()
-    target = out / "funding.svg"
-    svg = render_svg(funding_spec(marks, f"Iran's funding of Hamas: estimates by claimant (dataset {version})"))
-    tmp = target.with_suffix(".svg.tmp")
-    tmp.write_text(svg, encoding="utf-8")
-    tmp.replace(target)
-    return [target]
+    events = sorted(data.events.values(), key=lambda e: (e["date_start"] is None, e["date_start"], e["event_id"]))
+    pictures = {
+        "funding.svg": render_svg(funding_spec(marks, f"Iran's funding of Hamas: estimates by claimant (dataset {version})")),
+        # The explorer's own pictures, with links that lead nowhere outside the site stripped of their target.
+        "timeline.svg": timeline_svg(events, href_prefix="#"),
+        "network.svg": network_svg(data.edges, {k: v["name"] for k, v in data.actors.items()}, href_prefix="#"),
+    }
+    written = []
+    for name, svg in pictures.items():
+        target = out / name
+        tmp = target.with_suffix(".svg.tmp")
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(target)
+        written.append(target)
+    return written

@@ -1,4 +1,4 @@
-"""`ihr charts`: render the dataset's static charts (funding.svg) from the built database."""
+"""`ihr charts`: render the dataset's static charts (funding, timeline, network SVGs) from the built database."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import click
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Directory for the SVG files.  [default: PATH/build/charts]")
 def charts(path: str, out_dir: str | None) -> None:
-    """Write funding.svg (Iran's funding of Hamas, one mark per estimate) from the views; builds the
-    database first when it is stale."""
+    """Write funding.svg (Iran's funding of Hamas, one mark per estimate), timeline.svg and
+    network.svg from the views; builds the database first when it is stale."""
     from ihr.build import BuildRefused
     from ihr.charts import ChartsUnavailable, write_charts
     from ihr.findings import PackageUnreadable

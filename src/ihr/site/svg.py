@@ -52,7 +52,9 @@ def timeline_svg(events: list[dict], href_prefix: str = "events/") -> str:
             continue
         end = _span_end(e["date_end"], e["date_end_precision"]) if e["date_end"] else _span_end(start, e["date_start_precision"])
         x0, x1 = _x(start, left, width), _x(end + dt.timedelta(days=1), left, width)
-        w = max(x1 - x0, 2.0)
+        # At this scale a month is under two pixels: a floor per precision keeps a month visibly wider
+        # than a day-precise tick, and never narrower than its true extent.
+        w = max(x1 - x0, {"day": 1.5, "month": 3.0}.get(e["date_start_precision"] if not e["date_end"] else "", 1.5))
         y = top + types.index(e["event_type"]) * lane + 3
         actors = " ".join(a["actor_id"] for a in e["actors"] or [])
         label = f'{e["date_start_text"]}{" to " + e["date_end_text"] if e["date_end_text"] else ""} ({e["date_start_precision"]}): {e["title"]}'
