@@ -58,8 +58,9 @@ test: $(TEST_STAMP) $(DUCKDB1)/.installed
 	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Benchmarks (not part of the tests): ihr validate and build vs frictionless and a DuckDB floor.
-bench: $(STAMP)
+bench: $(STAMP) $(TEST_STAMP) $(SITE_NODE)
 	$(BIN)/python scripts/bench.py --out build/bench.json
+	$(BIN)/python scripts/bench_site.py --out build/bench-site.json
 
 clean:
 	rm -rf $(VENV) $(DUCKDB1) build dist .pytest_cache site/node_modules
