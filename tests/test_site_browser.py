@@ -187,3 +187,17 @@ def test_pages_work_with_javascript_off(browser, served):
     page.goto(f"{base}/questions/iran-helped-plan-oct7.html")
     assert page.locator("table.list tbody tr").count() >= 10
     context.close()
+
+
+def test_entity_pages_fit_a_phone_and_start_with_a_skip_link(browser, served):
+    _, base = served
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for path in ("actors/ismail-haniyeh.html", "claims/hamas-2023-irgc-helped-plan-oct7.html", "index.html"):
+        page.goto(f"{base}/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391, path  # no sideways scrolling
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    context.close()
