@@ -19,10 +19,11 @@ from ihr.package import (
 )
 
 # Properties the Data Package v2 and Table Schema v2 specs define, plus our documented extensions
-# (`partialDate` on fields; `gitCommit` on a released package). Anything else is most likely a typo.
+# (`partialDate` on fields; `gitCommit`, `gitDirty` and `preview` on a released package).
+# Anything else is most likely a typo.
 PACKAGE_PROPERTIES = {
     "$schema", "name", "id", "title", "description", "homepage", "version", "created", "keywords",
-    "image", "licenses", "sources", "contributors", "resources", "profile", "gitCommit",
+    "image", "licenses", "sources", "contributors", "resources", "profile", "gitCommit", "gitDirty", "preview",
 }
 RESOURCE_PROPERTIES = {
     "$schema", "name", "path", "data", "type", "title", "description", "format", "mediatype",
