@@ -286,3 +286,32 @@ def test_release_refuses_an_invalid_package(tmp_path):
     result = run_cli("release", str(package), "--out", str(tmp_path / "dist"))
     assert result.exit_code == 1 and "release refused" in result.output
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
+
+
+@pytest.mark.parametrize("layout", ["release-folder", "unzipped-beside-the-zip", "inside-the-unpacked-zip", "unpacked-zip-alone"])
+def test_verify_dot_in_every_layout_a_downloader_meets(dist, tmp_path, monkeypatch, layout):
+    """`ihr verify .` however the folder is named or reached, after the README's `unzip -d` step too."""
+    download = tmp_path / "any name"
+    shutil.copytree(dist, download)
+    unpacked = download / "ihr-0.1.0"
+    if layout != "release-folder":
+        with zipfile.ZipFile(download / f"{STEM}.zip") as zf:  # unzip iran-hamas-relations-0.1.0.zip -d ihr-0.1.0
+            zf.extractall(unpacked)
+    if layout == "unpacked-zip-alone":
+        unpacked = shutil.move(unpacked, tmp_path / "elsewhere")
+    here = download if layout in ("release-folder", "unzipped-beside-the-zip") else Path(unpacked)
+    monkeypatch.chdir(here)
+    result = run_cli("verify", ".")
+    assert result.exit_code == 0, result.output
+    assert "error" not in result.output.split("valid:")[0]
+    if layout == "unzipped-beside-the-zip":  # the unpacked folder is verified, not ignored
+        (Path("ihr-0.1.0") / "tables" / "claims.csv").write_text("id\n")
+        damaged = run_cli("verify", "--format", "json", ".")
+        assert damaged.exit_code == 1
+        assert ("ihr-0.1.0/tables/claims.csv", "checksum-mismatch") in {
+            (f["path"], f["code"]) for f in json.loads(damaged.output)["findings"]}
+        (Path("ihr-0.1.0") / "stray.txt").write_text("x")
+        (Path("notes") ).mkdir()
+        (Path("notes") / "mine.txt").write_text("x")
+        extra = {(f["path"], f["code"]) for f in json.loads(run_cli("verify", "--format", "json", ".").output)["findings"]}
+        assert {("ihr-0.1.0/stray.txt", "extra-file"), ("notes/mine.txt", "extra-file")} <= extra
