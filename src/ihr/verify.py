@@ -7,7 +7,6 @@ its target is refused; the .duckdb is checked by content
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from pathlib import Path
 
@@ -57,10 +56,13 @@ def check_sums(directory: Path, shown: str = "", outer: bool = False, skip: tupl
 
 def check_descriptor_hashes(directory: Path, shown: str = "") -> list[Finding]:
     prefix = f"{shown}/" if shown else ""
-    try:
-        descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        return [_error(prefix + "datapackage.json", "invalid-descriptor", f"cannot read: {exc}")]
+    from ihr.package import read_json
+
+    descriptor, broken = read_json(directory / "datapackage.json", prefix + "datapackage.json")
+    if broken is not None:
+        return [_error(prefix + "datapackage.json", "invalid-descriptor", f"cannot read: {broken.message}")]
+    if not isinstance(descriptor, dict):
+        return [_error(prefix + "datapackage.json", "invalid-descriptor", "the descriptor is not a JSON object")]
     found = []
     for resource in descriptor.get("resources", []):
         path = directory / str(resource.get("path", ""))

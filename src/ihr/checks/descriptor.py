@@ -13,6 +13,7 @@ from ihr.package import (
     PackageSpec,
     TableSpec,
     inside_package,
+    not_a_regular_file,
     read_json,
     resolve_descriptor_path,
     table_from_descriptor,
@@ -150,6 +151,12 @@ def load_package(path: str | Path, reference_check: bool = True) -> tuple[Packag
         if not inside_package(root, rpath):
             findings.append(Finding(DESCRIPTOR_NAME, None, None, "unsafe-path", "error",
                                     f"resource {name!r}: path {rpath!r} leaves the package", value=rpath, layer="descriptor"))
+            continue
+        kind = not_a_regular_file(root / rpath)
+        if kind is not None:
+            findings.append(Finding(DESCRIPTOR_NAME, None, None, "unsafe-path", "error",
+                                    f"resource {name!r}: path {rpath!r} is {kind}, not a regular file; refused unread",
+                                    value=rpath, layer="descriptor"))
             continue
         schema_ref = resource.get("schema")
         schema_path: str | None = None
