@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
-from conftest import ROOT, VALID, run_cli
+from conftest import ROOT, run_cli
 
 
 def test_errors_only_hides_warnings_in_text_but_counts_them(valid_package):
@@ -27,3 +24,35 @@ def test_errors_only_hides_warnings_in_text_but_counts_them(valid_package):
     assert "warning line-ending" in full.output
     as_json = json.loads(run_cli("validate", "-q", "--format", "json", str(valid_package)).output)
     assert {f["severity"] for f in as_json["findings"]} == {"error", "warning"}
+
+
+def test_a_partial_date_pattern_finding_says_how_to_write_dates(valid_package):
+    events = valid_package / "tables" / "events.csv"
+    events.write_text(events.read_text().replace(",2023-10-07,,attack,", ",04/10/2024,,attack,", 1))
+    result = run_cli("validate", "--format", "json", str(valid_package))
+    assert result.exit_code == 1
+    [finding] = [f for f in json.loads(result.output)["findings"] if f["code"] == "pattern"]
+    assert finding["path"] == "tables/events.csv" and finding["column"] == "date_start"
+    assert finding["message"].startswith('"04/10/2024": write dates as YYYY, YYYY-MM or YYYY-MM-DD')
+    assert finding["hint"] == ("the day/month order of 04/10/2024 is ambiguous: write 2024-04-10 or 2024-10-04, "
+                               "whichever the source means")
+    text = run_cli("validate", "-q", str(valid_package)).output
+    assert "write dates as YYYY, YYYY-MM or YYYY-MM-DD" in text and "is ambiguous" in text
+
+
+def test_every_schema_pattern_has_a_description_used_in_messages_and_the_codebook(valid_package):
+    from ihr.checks.descriptor import load_package
+
+    package, _ = load_package(ROOT)
+    with_pattern = [(t.name, f) for t in package.tables.values() for f in t.fields if f.pattern]
+    assert with_pattern and all(f.pattern_description for _, f in with_pattern), \
+        [(t, f.name) for t, f in with_pattern if not f.pattern_description]
+    codebook = (ROOT / "docs" / "codebook.md").read_text()
+    for _, f in with_pattern:
+        if not f.partial_date:
+            assert f"{f.pattern_description} (pattern `{f.pattern}`)".replace("|", "\\|") in codebook
+    actors = valid_package / "tables" / "actors.csv"
+    actors.write_text(actors.read_text().replace("\niran,Iran,state,", "\nIran_State,Iran,state,", 1))
+    findings = json.loads(run_cli("validate", "--format", "json", str(valid_package)).output)["findings"]
+    messages = [f["message"] for f in findings if f["code"] == "pattern" and f["path"] == "tables/actors.csv"]
+    assert messages and messages[0].startswith('"Iran_State": an id: lowercase letters a-z and digits')

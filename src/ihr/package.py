@@ -52,6 +52,7 @@ class FieldSpec:
     unique: bool = False
     enum: tuple[Any, ...] | None = None
     pattern: str | None = None
+    pattern_description: str = ""  # the custom field property `patternDescription`: the pattern in words
     min_length: int | None = None
     max_length: int | None = None
     minimum: float | None = None
@@ -197,6 +198,7 @@ def field_from_descriptor(d: dict[str, Any]) -> FieldSpec:
         unique=bool(c.get("unique", False)),
         enum=tuple(enum) if isinstance(enum, list) else None,
         pattern=c.get("pattern"),
+        pattern_description=str(d.get("patternDescription") or ""),
         min_length=c.get("minLength"),
         max_length=c.get("maxLength"),
         minimum=c.get("minimum"),

@@ -20,8 +20,8 @@ from ihr.package import (
 )
 
 # Properties the Data Package v2 and Table Schema v2 specs define, plus our documented extensions
-# (`partialDate` on fields; `gitCommit`, `gitDirty` and `preview` on a released package).
-# Anything else is most likely a typo.
+# (`partialDate` and `patternDescription` on fields; `gitCommit`, `gitDirty` and `preview` on a
+# released package). Anything else is most likely a typo.
 PACKAGE_PROPERTIES = {
     "$schema", "name", "id", "title", "description", "homepage", "version", "created", "keywords",
     "image", "licenses", "sources", "contributors", "resources", "profile", "gitCommit", "gitDirty", "preview",
@@ -33,7 +33,7 @@ RESOURCE_PROPERTIES = {
 SCHEMA_PROPERTIES = {"$schema", "fields", "fieldsMatch", "missingValues", "primaryKey", "uniqueKeys", "foreignKeys"}
 FIELD_PROPERTIES = {
     "name", "title", "type", "format", "description", "example", "constraints", "rdfType",
-    "missingValues", "categories", "categoriesOrdered", "partialDate",
+    "missingValues", "categories", "categoriesOrdered", "partialDate", "patternDescription",
 }
 CONSTRAINT_PROPERTIES = {
     "required", "unique", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
