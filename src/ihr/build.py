@@ -4,7 +4,9 @@ Types, keys and column order all come from the Table Schemas. Each partial date 
 `c` (DATE at its first day), `c_precision` (year | month | day) and `c_text` (the original text).
 The database and the Parquet files are written to unique temporary names, fsynced and renamed into
 place under a lock on the output directory: concurrent builds take turns and a killed build leaves
-the previous outputs usable. The database is in DuckDB's v1.0.0 storage format.
+the previous outputs usable. The database is in DuckDB's v1.0.0 storage format; its primary-key
+indexes need DuckDB >= 1.1.0 to read (1.0.0 fails with "field id: 103"), the oldest version
+`make test` opens it with (OLDEST_DUCKDB, pinned in the Makefile).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ihr.package import FieldSpec, PackageSpec, TableSpec
 
 DATABASE_NAME = "iran-hamas-relations.duckdb"
 STORAGE_VERSION = "v1.0.0"
+OLDEST_DUCKDB = "1.1.0"  # the oldest DuckDB that opens the database (README; Makefile's .venv-duckdb1)
 VIEWS_PATH = "schemas/views.sql"
 SCALAR_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
 
