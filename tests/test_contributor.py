@@ -56,3 +56,21 @@ def test_every_schema_pattern_has_a_description_used_in_messages_and_the_codeboo
     findings = json.loads(run_cli("validate", "--format", "json", str(valid_package)).output)["findings"]
     messages = [f["message"] for f in findings if f["code"] == "pattern" and f["path"] == "tables/actors.csv"]
     assert messages and messages[0].startswith('"Iran_State": an id: lowercase letters a-z and digits')
+
+
+def test_contributing_has_a_ready_pre_commit_config_for_every_shipped_hook():
+    import re
+
+    import yaml
+
+    shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    [snippet] = [m for m in re.findall(r"```yaml\n(.*?)```", text, re.S) if "repos:" in m]
+    config = yaml.safe_load(snippet)
+    [repo] = config["repos"]
+    assert repo["repo"] == json.loads((ROOT / "datapackage.json").read_text())["homepage"]
+    assert re.fullmatch(r"v\d+\.\d+\.\d+", repo["rev"])
+    assert [h["id"] for h in repo["hooks"]] == [h["id"] for h in shipped]
+    docs_hook = next(h for h in shipped if h["id"] == "ihr-docs")
+    for generated_from in ("tables/claims.csv", "README.md", "docs/questions.md", "schemas/claims.schema.json"):
+        assert re.search(docs_hook["files"], generated_from), generated_from
