@@ -3,6 +3,7 @@ database; a build killed with SIGKILL while writing leaves the previous database
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -91,3 +92,18 @@ def test_a_killed_build_leaves_the_previous_database_usable(tmp_path, moment):
     assert again.wait(timeout=300) == 0
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")], "leftovers of the killed build"
     assert table_counts(out / DATABASE) == before
+
+
+def test_two_queries_that_both_rebuild_at_once_both_answer(tmp_path):
+    package = tmp_path / "package"
+    package.mkdir()
+    for name in ("datapackage.json", "tables", "schemas"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, package / name)
+    sql = "SELECT count(*) AS n FROM claims"
+    queries = [subprocess.Popen([*IHR, "query", "--format", "csv", "--package", str(package), sql],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    answers = [q.communicate(timeout=300) for q in queries]
+    for query, (stdout, stderr) in zip(queries, answers):
+        assert query.returncode == 0, stderr[-2000:]
+        assert stdout == f"n\n{expected_counts()['claims']}\n"
