@@ -228,16 +228,18 @@ def docs_are_current(root: Path, package: PackageSpec, build_dir: Path) -> list[
 
 
 def stamp_citation(text: str, version: str, date: str, commit: str) -> str:
-    """CITATION.cff with the released version, date and commit (top-level keys replaced)."""
-    lines = [line for line in text.splitlines() if not line.startswith(("version:", "date-released:", "commit:"))]
+    """CITATION.cff with the released version, date and commit (top-level keys replaced in place,
+    or added at the end)."""
+    keys = ("version:", "date-released:", "commit:")
     stamp = [f"version: {version}", f"date-released: {date}", f'commit: "{commit}"']
-    at = next((i + 1 for i, line in enumerate(text.splitlines()) if line.startswith("version:")), None)
-    if at is None:
-        lines += stamp
-    else:
-        before = sum(1 for line in text.splitlines()[: at - 1] if not line.startswith(("version:", "date-released:", "commit:")))
-        lines[before:before] = stamp
-    return "\n".join(lines) + "\n"
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(keys):
+            out += stamp
+            stamp = []
+        else:
+            out.append(line)
+    return "\n".join(out + stamp) + "\n"
 
 
 def stamp_changelog(text: str, version: str, date: str) -> str:
