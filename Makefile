@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # The explorer's browser packages (DuckDB-WASM, esbuild), pinned in site/package-lock.json.
 SITE_NODE := site/node_modules/.installed
-# A second environment with DuckDB 1.x, to prove the database we write opens in older clients.
+# A second environment with the oldest DuckDB the README promises (1.0.0 cannot read the key
+# indexes), to prove the database we write opens there. Keep equal to OLDEST_DUCKDB in src/ihr/build.py.
 DUCKDB1 := .venv-duckdb1
+DUCKDB_OLDEST := 1.1.0
 
 .PHONY: all install validate build charts site site-packages test bench clean
 
@@ -25,9 +27,9 @@ $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-$(DUCKDB1)/.installed:
+$(DUCKDB1)/.installed-$(DUCKDB_OLDEST):
 	$(PYTHON) -m venv $(DUCKDB1)
-	$(DUCKDB1)/bin/python -m pip install --quiet 'duckdb>=1.1,<2'
+	$(DUCKDB1)/bin/python -m pip install --quiet 'duckdb==$(DUCKDB_OLDEST)'
 	touch $@
 
 $(SITE_NODE): site/package.json site/package-lock.json
@@ -52,7 +54,7 @@ site: build $(SITE_NODE)
 charts: build
 	$(BIN)/ihr charts . --out build/charts
 
-test: $(TEST_STAMP) $(DUCKDB1)/.installed
+test: $(TEST_STAMP) $(DUCKDB1)/.installed-$(DUCKDB_OLDEST)
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory site-packages; \
 	 else echo "npm not found: the explorer's browser tests will be skipped"; fi
 	IHR_DUCKDB1_PYTHON=$(CURDIR)/$(DUCKDB1)/bin/python $(BIN)/python -m pytest -n auto --dist loadgroup

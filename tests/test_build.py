@@ -296,16 +296,28 @@ def test_every_view_returns_rows_on_the_real_data(tmp_path, monkeypatch):
     con.close()
 
 
-def test_duckdb_1x_opens_the_database(built):
-    """The file is written with STORAGE_VERSION v1.0.0; an installed DuckDB 1.x must read it."""
+def test_the_oldest_promised_duckdb_is_the_one_make_test_installs():
+    from ihr.build import OLDEST_DUCKDB
+
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(rf"^DUCKDB_OLDEST := {re.escape(OLDEST_DUCKDB)}$", makefile, re.M)
+    assert "'duckdb==$(DUCKDB_OLDEST)'" in makefile
+    assert f"readable by **DuckDB ≥ {OLDEST_DUCKDB}**" in (ROOT / "README.md").read_text()
+
+
+def test_the_oldest_promised_duckdb_opens_the_database(built):
+    """The file is written with STORAGE_VERSION v1.0.0; the oldest DuckDB the README promises
+    (`make test` installs exactly that version) must open it and run the views."""
     import subprocess
+
+    from ihr.build import OLDEST_DUCKDB
 
     python = os.environ.get("IHR_DUCKDB1_PYTHON")
     if not python:
-        pytest.skip("IHR_DUCKDB1_PYTHON not set; `make test` provides a DuckDB 1.x environment")
+        pytest.skip("IHR_DUCKDB1_PYTHON not set; `make test` provides the oldest promised DuckDB")
     script = (
         "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True);"
-        "assert duckdb.__version__.startswith('1.'), duckdb.__version__;"
+        f"assert duckdb.__version__ == {OLDEST_DUCKDB!r}, duckdb.__version__;"
         "print(c.execute(\"SELECT usd_per_year FROM funding_estimates WHERE claim_id = 'c-israel-affirms'\").fetchall())"
     )
     done = subprocess.run([python, "-c", script, str(built / "iran-hamas-relations.duckdb")],

@@ -114,7 +114,16 @@ def test_diff_between_git_revisions_reports_exact_rows_and_cells(tmp_path, monke
     assert tables["actors"]["changed"] == [{"key": ["mahmoud-mirdawi"], "cells": [
         {"column": "description", "old": "Senior Hamas official quoted in October 2023.", "new": "Senior Hamas official."}]}]
     assert report["bump"] == "minor"
+    assert report["version_needed"] == "0.2.0"
     text_out = run_cli("diff", "HEAD~1", "HEAD").output
+    assert text_out.splitlines()[1] == ("a minor change, but the version in datapackage.json is unchanged (0.1.0): "
+                                        "the next release must be at least 0.2.0")
+    descriptor = repo / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"version": "0.1.0"', '"version": "0.1.1"'))
+    assert "is not bumped far enough (0.1.1): the next release must be at least 0.2.0" in run_cli("diff", "HEAD~1", ".").output
+    descriptor.write_text(descriptor.read_text().replace('"version": "0.1.1"', '"version": "0.2.0"'))
+    bumped = json.loads(run_cli("diff", "HEAD~1", ".", "--format", "json").output)
+    assert bumped["version_needed"] is None and "must be at least" not in run_cli("diff", "HEAD~1", ".").output
     assert '~ mahmoud-mirdawi: description: "Senior Hamas official quoted in October 2023." → "Senior Hamas official."' in text_out
 
 

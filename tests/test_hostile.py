@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,11 +30,32 @@ def materialize(case: Case, tmp_path: Path) -> Path:
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     for link, target in case.symlinks.items():
         (package / link).symlink_to(target)
+    for rel in case.fifos:
+        (package / rel).unlink()
+        os.mkfifo(package / rel)
+    for rel in case.dirs:
+        (package / rel).unlink()
+        (package / rel).mkdir()
+    for rel, size in case.sizes.items():
+        os.truncate(package / rel, size)
     return package
 
 
+@pytest.fixture(autouse=True)
+def never_hang():
+    """A hang is a failure, not a stuck suite: every test here gets two minutes."""
+    def expire(signum, frame):
+        raise TimeoutError("hung for 120 s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.stat().st_size < 2**24 else str(p.stat().st_size)
             for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
@@ -62,7 +85,7 @@ def test_validate_answers_every_hostile_case(case, tmp_path):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_fmt_never_loses_a_row_on_hostile_input(case, tmp_path):
     package = materialize(case, tmp_path)
-    tables = {p: p.read_bytes() for p in (package / "tables").glob("*.csv") if not p.is_symlink()}
+    tables = {p: p.read_bytes() for p in (package / "tables").glob("*.csv") if p.is_file() and not p.is_symlink()}
     result = run_cli("fmt", str(package))
     assert result.exit_code in (0, 1, 2), result.output
     for path, before in tables.items():
@@ -111,3 +134,22 @@ def test_lines_stay_exact_after_blank_lines_and_multi_line_cells(tmp_path):
     result = run_cli("validate", "--format", "json", str(package))
     found = {(f["line"], f["code"]) for f in json.loads(result.output)["findings"] if f["path"] == "tables/claims.csv"}
     assert {(2, "blank-row"), (3, "control-character"), (5, "blank-row"), (7, "enum")} <= found
+
+
+UNSAFE = [c for c in CASES if c.fifos or c.dirs or c.sizes or "nested" in c.name]
+
+
+@pytest.mark.parametrize("case", UNSAFE, ids=lambda c: c.name)
+def test_special_files_and_json_bombs_end_promptly_in_real_processes(case, tmp_path):
+    """The real `ihr` in its own process, with a timeout: a FIFO, a directory, a 200,000-deep
+    descriptor or a 300 MB one gets a one-line answer and the documented exit code."""
+    package = materialize(case, tmp_path)
+    commands = [(["validate"], {case.exit})] + ([(["build", "--out", str(tmp_path / "b")], {1})] if case.exit == 1 else [])
+    for command, allowed in commands:  # (fmt runs in-process on every case above)
+        done = subprocess.run([sys.executable, "-m", "ihr", *command, str(package)], capture_output=True, text=True, timeout=60)
+        assert done.returncode in allowed, (command, done.stdout[-1000:], done.stderr[-1000:])
+        assert "Traceback" not in done.stderr + done.stdout
+    if case.exit == 2:
+        line = done.stderr.strip()
+        assert line.startswith("error: ") and len(line.splitlines()) == 1
+        assert ("refused unread" in line) if case.sizes else ("nested too deeply" in line)

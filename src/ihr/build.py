@@ -2,15 +2,23 @@
 
 Types, keys and column order all come from the Table Schemas. Each partial date column `c` becomes
 `c` (DATE at its first day), `c_precision` (year | month | day) and `c_text` (the original text).
-The database is written to a temporary file and renamed into place, in DuckDB's v1.0.0 storage
-format so that every DuckDB 1.x can open it.
+The database and the Parquet files are written to unique temporary names, fsynced and renamed into
+place under a lock on the output directory: concurrent builds take turns and a killed build leaves
+the previous outputs usable. The database is in DuckDB's v1.0.0 storage format; its primary-key
+indexes need DuckDB >= 1.1.0 to read (1.0.0 fails with "field id: 103"), the oldest version
+`make test` opens it with (OLDEST_DUCKDB, pinned in the Makefile).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +29,7 @@ from ihr.package import FieldSpec, PackageSpec, TableSpec
 
 DATABASE_NAME = "iran-hamas-relations.duckdb"
 STORAGE_VERSION = "v1.0.0"
+OLDEST_DUCKDB = "1.1.0"  # the oldest DuckDB that opens the database (README; Makefile's .venv-duckdb1)
 VIEWS_PATH = "schemas/views.sql"
 SCALAR_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
 
@@ -101,6 +110,81 @@ def ordered_tables(package: PackageSpec) -> list[TableSpec]:
     return [package.tables[name] for name in package.load_order()]
 
 
+LOCK_NAME = f".{DATABASE_NAME}.lock"
+TMP_PREFIX = f".{DATABASE_NAME}."  # + a unique part + ".tmp": one temp file per build
+
+
+@contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Builds into one directory take turns (flock on a lock file there): a second build waits,
+    then writes its own complete database; the lock goes with the process if it is killed."""
+    import fcntl
+
+    with open(out / LOCK_NAME, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_outputs(con, package: PackageSpec, views_path: Path, database: Path, parquet_dir: Path) -> dict[str, int]:
+    """Write the database and the Parquet files to unique temporary names, make them durable, then
+    rename each into place: a build killed at any moment leaves the previous outputs as they were.
+    Called under `build_lock`, so leftovers of killed builds can be cleared first."""
+    out = database.parent
+    for leftover in out.glob(f"{TMP_PREFIX}*.tmp*"):
+        leftover.unlink(missing_ok=True)
+    for leftover in out.glob(".parquet.*.tmp"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    tmp = out / f"{TMP_PREFIX}{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    staging = Path(tempfile.mkdtemp(prefix=".parquet.", suffix=".tmp", dir=out))
+    try:
+        con.execute(f"ATTACH {sql_string(tmp)} AS db (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute("USE db")
+        rows: dict[str, int] = {}
+        for table in ordered_tables(package):
+            con.execute(table_ddl(table, package))
+            exprs = ", ".join(expr for f in table.fields for _, _, expr in typed_columns(f))
+            order = ", ".join(quote_ident(k) for k in table.primary_key) or "1"
+            con.execute(f"INSERT INTO {quote_ident(table.name)} SELECT {exprs} FROM memory.raw.{quote_ident(table.name)} ORDER BY {order}")
+            rows[table.name] = con.execute(f"SELECT count(*) FROM {quote_ident(table.name)}").fetchall()[0][0]
+        con.execute("CREATE TABLE build_info (dataset_name VARCHAR, dataset_version VARCHAR, git_commit VARCHAR, built_at_utc VARCHAR, "
+                    "dataset_title VARCHAR, homepage VARCHAR)")
+        con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?)",
+                    [package.name, package.version, git_commit(package.root), build_time(),
+                     str(package.descriptor.get("title", "")), str(package.descriptor.get("homepage", ""))])
+        con.execute(views_path.read_text(encoding="utf-8"))
+        exports = [(t.name, ", ".join(quote_ident(k) for k in t.primary_key) or "ALL") for t in ordered_tables(package)]
+        for name, order in exports + [("build_info", "ALL")]:
+            target = staging / f"{name}.parquet"
+            con.execute(f"COPY (SELECT * FROM {quote_ident(name)} ORDER BY {order}) TO {sql_string(target)} "
+                        "(FORMAT parquet, COMPRESSION zstd)")
+        con.execute("USE memory")
+        con.execute("DETACH db")
+        for written in [tmp, *staging.iterdir()]:
+            _fsync(written)
+        parquet_dir.mkdir(exist_ok=True)
+        os.replace(tmp, database)
+        for written in sorted(staging.iterdir()):
+            os.replace(written, parquet_dir / written.name)
+        for directory in (out, parquet_dir):
+            _fsync(directory)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    return rows
+
+
 def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads: int | None = None) -> BuildResult:
     """Validate, then write the database and the Parquet files. Raises BuildRefused on invalid data.
 
@@ -126,37 +210,14 @@ def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads
         con.close()
         raise PackageUnreadable(f"{views_path}: missing; the views are part of the package")
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     parquet_dir = out / "parquet"
-    parquet_dir.mkdir(parents=True, exist_ok=True)
     database = out / DATABASE_NAME
-    tmp = out / f".{DATABASE_NAME}.tmp"
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
-
-    con.execute(f"ATTACH {sql_string(tmp)} AS db (STORAGE_VERSION '{STORAGE_VERSION}')")
-    con.execute("USE db")
-    rows: dict[str, int] = {}
-    for table in ordered_tables(package):
-        con.execute(table_ddl(table, package))
-        exprs = ", ".join(expr for f in table.fields for _, _, expr in typed_columns(f))
-        order = ", ".join(quote_ident(k) for k in table.primary_key) or "1"
-        con.execute(f"INSERT INTO {quote_ident(table.name)} SELECT {exprs} FROM memory.raw.{quote_ident(table.name)} ORDER BY {order}")
-        rows[table.name] = con.execute(f"SELECT count(*) FROM {quote_ident(table.name)}").fetchall()[0][0]
-    con.execute("CREATE TABLE build_info (dataset_name VARCHAR, dataset_version VARCHAR, git_commit VARCHAR, built_at_utc VARCHAR, "
-                "dataset_title VARCHAR, homepage VARCHAR)")
-    con.execute("INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?)",
-                [package.name, package.version, git_commit(package.root), build_time(),
-                 str(package.descriptor.get("title", "")), str(package.descriptor.get("homepage", ""))])
-    con.execute(views_path.read_text(encoding="utf-8"))
-    exports = [(t.name, ", ".join(quote_ident(k) for k in t.primary_key) or "ALL") for t in ordered_tables(package)]
-    for name, order in exports + [("build_info", "ALL")]:
-        target = parquet_dir / f"{name}.parquet"
-        con.execute(f"COPY (SELECT * FROM {quote_ident(name)} ORDER BY {order}) TO {sql_string(target)} "
-                    "(FORMAT parquet, COMPRESSION zstd)")
-    con.execute("USE memory")
-    con.execute("DETACH db")
-    con.close()
-    os.replace(tmp, database)
+    try:
+        with build_lock(out):
+            rows = _write_outputs(con, package, views_path, database, parquet_dir)
+    finally:
+        con.close()
     return BuildResult(database, parquet_dir, rows, round(time.perf_counter() - started, 3))
 
 

@@ -20,6 +20,8 @@ def _constraints(f: FieldSpec) -> str:
         parts.append("required")
     if f.partial_date:
         parts.append("partial date (YYYY, YYYY-MM or YYYY-MM-DD; a real date)")
+    elif f.pattern and f.pattern_description:
+        parts.append(f"{f.pattern_description} (pattern `{f.pattern}`)")
     elif f.pattern:
         parts.append(f"pattern `{f.pattern}`")
     if f.min_length is not None:

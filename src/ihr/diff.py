@@ -88,9 +88,35 @@ class DiffReport:
     def bump(self) -> str:
         return max((t.bump for t in self.tables), key=BUMPS.index, default="none")
 
+    @property
+    def version_needed(self) -> str | None:
+        """The lowest version the next release may carry when `new_version` is not bumped far
+        enough over `old_version` for these changes; None when it is (or a version is unreadable)."""
+        old, new = _semver(self.old_version), _semver(self.new_version)
+        if old is None or new is None or self.bump == "none":
+            return None
+        needed = {"major": (old[0] + 1, 0, 0), "minor": (old[0], old[1] + 1, 0), "patch": (old[0], old[1], old[2] + 1)}[self.bump]
+        return None if new >= needed else ".".join(map(str, needed))
+
+    def version_note(self) -> str | None:
+        needed = self.version_needed
+        if needed is None:
+            return None
+        state = "is unchanged" if self.new_version == self.old_version else "is not bumped far enough"
+        return (f"a {self.bump} change, but the version in datapackage.json {state} ({self.new_version}): "
+                f"the next release must be at least {needed}")
+
     def to_dict(self) -> dict:
         return {"old": self.old, "new": self.new, "old_version": self.old_version, "new_version": self.new_version,
-                "bump": self.bump, "tables": [dict(asdict(t), bump=t.bump) for t in self.tables if not t.is_empty]}
+                "bump": self.bump, "version_needed": self.version_needed, "tables": [dict(asdict(t), bump=t.bump) for t in self.tables if not t.is_empty]}
+
+
+def _semver(version: str) -> tuple[int, int, int] | None:
+    try:
+        major, minor, patch = (int(x) for x in version.lstrip("v").split("-")[0].split("+")[0].split("."))
+    except ValueError:
+        return None
+    return major, minor, patch
 
 
 @contextlib.contextmanager
@@ -242,6 +268,9 @@ def render_diff(report: DiffReport, output_format: str = "text", limit: int = 50
     out: list[str] = []
     title = f"{report.old} ({report.old_version}) → {report.new} ({report.new_version}): {report.bump} change"
     out.append(f"## Data changes\n\n**{title}**\n" if md else title)
+    note = report.version_note()
+    if note:
+        out.append(f"> {note}\n" if md else note)
     if md:
         out.append("| table | added | removed | changed | schema | bump |\n|---|---:|---:|---:|---:|---|")
         for t in report.tables:

@@ -7,6 +7,8 @@ specs, so a column is declared once, in the JSON, and nowhere else.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,25 @@ from typing import Any
 from ihr.findings import Finding, PackageUnreadable
 
 DESCRIPTOR_NAME = "datapackage.json"
+# datapackage.json and each Table Schema are refused unread above this size (ours are a few kB; a
+# descriptor of hundreds of MB is a mistake or an attack, and parsing it would hold it all in memory).
+MAX_DESCRIPTOR_BYTES = 10 * 1024 * 1024
+
+
+def not_a_regular_file(path: Path) -> str | None:
+    """What `path` is when it is not a regular file (a FIFO would block a reader forever, a device
+    never ends), or None for a regular or a missing file. Symlinks are followed."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,7 @@ class FieldSpec:
     unique: bool = False
     enum: tuple[Any, ...] | None = None
     pattern: str | None = None
+    pattern_description: str = ""  # the custom field property `patternDescription`: the pattern in words
     min_length: int | None = None
     max_length: int | None = None
     minimum: float | None = None
@@ -104,13 +126,32 @@ def resolve_descriptor_path(path: str | Path) -> Path:
     p = Path(path)
     if p.is_dir():
         p = p / DESCRIPTOR_NAME
+    kind = not_a_regular_file(p)
+    if kind is not None:
+        raise PackageUnreadable(f"{p}: {kind}, not a regular file; refused unread")
     if not p.is_file():
         raise PackageUnreadable(f"{p}: no such file (expected a package directory or its {DESCRIPTOR_NAME})")
+    size = p.stat().st_size
+    if size > MAX_DESCRIPTOR_BYTES:
+        raise PackageUnreadable(f"{p}: {size:,} bytes; a descriptor over {MAX_DESCRIPTOR_BYTES // 2**20} MB is refused unread")
     return p
 
 
 def read_json(path: Path, shown_as: str) -> tuple[Any, Finding | None]:
-    """Parse a JSON file; a syntax error becomes a located finding instead of a traceback."""
+    """Parse a JSON file; a syntax error, nesting too deep to parse, a file over the size limit or
+    one that is not a regular file becomes a finding instead of a traceback or a hang."""
+    kind = not_a_regular_file(path)
+    if kind is not None:
+        return None, Finding(shown_as, None, None, "unsafe-path", "error", f"{kind}, not a regular file; refused unread",
+                             layer="descriptor")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > MAX_DESCRIPTOR_BYTES:
+        return None, Finding(shown_as, None, None, "invalid-json", "error",
+                             f"{size:,} bytes; a descriptor or schema over {MAX_DESCRIPTOR_BYTES // 2**20} MB is refused unread",
+                             layer="descriptor")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -119,6 +160,10 @@ def read_json(path: Path, shown_as: str) -> tuple[Any, Finding | None]:
         return None, Finding(shown_as, None, None, "missing-file", "error", f"cannot read: {exc.strerror}", layer="descriptor")
     try:
         return json.loads(text), None
+    except RecursionError:
+        return None, Finding(shown_as, 1, None, "invalid-json", "error",
+                             "nested too deeply to parse (arrays or objects inside each other thousands of levels deep)",
+                             layer="descriptor")
     except json.JSONDecodeError as exc:
         return None, Finding(
             shown_as, exc.lineno, None, "invalid-json", "error",
@@ -153,6 +198,7 @@ def field_from_descriptor(d: dict[str, Any]) -> FieldSpec:
         unique=bool(c.get("unique", False)),
         enum=tuple(enum) if isinstance(enum, list) else None,
         pattern=c.get("pattern"),
+        pattern_description=str(d.get("patternDescription") or ""),
         min_length=c.get("minLength"),
         max_length=c.get("maxLength"),
         minimum=c.get("minimum"),

@@ -1,5 +1,12 @@
 """`ihr release`: the downloadable artifacts, byte-identical for the same commit.
 
+A release is exactly one commit: of version V, from the commit tagged `vV`, with no uncommitted
+change in any file that goes into the zip, a valid package, a version bumped at least as far as the
+changes since the previous `v*` tag require, and generated docs that `ihr docs --check` accepts.
+`--allow-dirty` (marked `"gitDirty": true`) and `--untagged` (a `-preview` zip marked
+`"preview": true`) are for local tries only. The release date is the tag's (or commit's) date, so
+two releases of one commit are identical; CITATION.cff and CHANGELOG.md in the zip carry it.
+
 dist/ gets `iran-hamas-relations-<version>.zip` (descriptor with bytes and sha256 per resource, the
 git commit and build date; tables, Parquet, schemas and views, codebook, changelog, licences and a
 SHA256SUMS of its own files), the `.duckdb` database as a separate asset (DuckDB files are not
@@ -12,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +34,7 @@ from ihr.package import PackageSpec
 DATASET = "iran-hamas-relations"
 SUMS = "SHA256SUMS"
 EXTRA_FILES = ["CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md"]
+DOC_FILES = ["docs/methodology.md", "docs/questions.md"]  # the README and the codebook send readers there
 ZIP_EPOCH_FLOOR = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 
 
@@ -45,6 +54,8 @@ class ReleaseResult:
     required_bump: str = "none"
     previous_tag: str | None = None
     files: list[str] = field(default_factory=list)
+    preview: bool = False
+    dirty: list[str] = field(default_factory=list)
 
 
 def sha256_file(path: Path) -> str:
@@ -142,24 +153,130 @@ def write_deterministic_zip(target: Path, files: dict[str, bytes], epoch: int) -
     atomic_write_bytes(target, buffer.getvalue())
 
 
-def release_package(root: str | Path = ".", out_dir: str | Path = "dist") -> ReleaseResult:
+def release_inputs(root: Path, package: PackageSpec) -> list[str]:
+    """Every repository file whose content goes into the zip (relative paths)."""
+    names = {"datapackage.json", *(t.path for t in package.tables.values()), *EXTRA_FILES, *DOC_FILES, "docs/codebook.md"}
+    schemas = root / "schemas"
+    if schemas.is_dir():
+        names |= {f"schemas/{p.name}" for p in schemas.iterdir() if p.is_file()}
+    return sorted(names)
+
+
+def dirty_files(root: Path, paths: list[str]) -> list[str]:
+    """The files among `paths` (and under schemas/) that differ from HEAD or are untracked."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths, "schemas"],
+                              cwd=root, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        done = None
+    if done is None or done.returncode != 0:
+        raise ReleaseRefused(f"{root} is not a git repository with a commit; a release is made from a commit")
+    names, entries = set(), iter(done.stdout.split("\0"))
+    for entry in entries:
+        if len(entry) > 3:
+            names.add(entry[3:])
+            if entry[0] in "RC":
+                next(entries, None)  # -z gives a rename's old path as the next entry
+    return sorted(names)
+
+
+@dataclass
+class Provenance:
+    """Which commit a release is, and what it may call itself."""
+
+    commit: str
+    epoch: int
+    preview: bool
+    dirty: list[str]
+
+
+def check_commit(root: Path, version: str, allow_dirty: bool, untagged: bool, inputs: list[str]) -> Provenance:
+    """A release of version V is the commit tagged vV, with every input file as committed."""
+    commit = _git(root, "rev-parse", "--verify", "HEAD^{commit}")
+    if not commit:
+        raise ReleaseRefused(f"{root} is not a git repository with a commit; a release is made from a commit")
+    dirty = dirty_files(root, inputs)
+    if dirty and not allow_dirty:
+        shown = ", ".join(dirty[:10]) + (f" and {len(dirty) - 10} more" if len(dirty) > 10 else "")
+        raise ReleaseRefused(f"uncommitted changes in {shown}; commit them, or pass --allow-dirty for a marked test release")
+    tag = f"v{version}"
+    tagged = _git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}")
+    if tagged and tagged != commit:
+        raise ReleaseRefused(f"tag {tag} points at {tagged[:12]}, not at HEAD ({commit[:12]}); "
+                             f"version {version} is released already: raise `version` in datapackage.json")
+    if not tagged and not untagged:
+        raise ReleaseRefused(f"HEAD is not tagged {tag}; run `git tag {tag}` on the commit to release, "
+                             "or pass --untagged for a preview")
+    epoch_text = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch_text and tagged:  # an annotated tag's date, else the commit's
+        epoch_text = _git(root, "for-each-ref", "--format=%(creatordate:unix)", f"refs/tags/{tag}")
+    if not epoch_text:
+        epoch_text = _git(root, "show", "-s", "--format=%ct", "HEAD")
+    return Provenance(commit, int(epoch_text or ZIP_EPOCH_FLOOR), not tagged, dirty)
+
+
+def docs_are_current(root: Path, package: PackageSpec, build_dir: Path) -> list[str]:
+    """What `ihr docs --check` would call stale: the codebook and each example document."""
+    from ihr.codebook import write_codebook
+    from ihr.examples import refresh_all
+
+    stale = [] if write_codebook(package, check=True)[1] else ["docs/codebook.md"]
+    for result in refresh_all(root, write=False, out_dir=build_dir):
+        if result.stale_sql:
+            stale.append(result.path.relative_to(root).as_posix())
+    return stale
+
+
+def stamp_citation(text: str, version: str, date: str, commit: str) -> str:
+    """CITATION.cff with the released version, date and commit (top-level keys replaced in place,
+    or added at the end)."""
+    keys = ("version:", "date-released:", "commit:")
+    stamp = [f"version: {version}", f"date-released: {date}", f'commit: "{commit}"']
+    out: list[str] = []
+    for line in text.splitlines():
+        if line.startswith(keys):
+            out += stamp
+            stamp = []
+        else:
+            out.append(line)
+    return "\n".join(out + stamp) + "\n"
+
+
+def stamp_changelog(text: str, version: str, date: str) -> str:
+    """The changelog with `## [Unreleased]` turned into this release's heading."""
+    heading = f"## [{version}] - {date}"
+    if re.search(rf"^## \[{re.escape(version)}\]", text, re.M):
+        return text
+    if re.search(r"^## \[Unreleased\][^\n]*$", text, re.M):
+        return re.sub(r"^## \[Unreleased\][^\n]*$", heading, text, count=1, flags=re.M)
+    first = re.search(r"^## ", text, re.M)
+    if first is None:
+        return text.rstrip("\n") + f"\n\n{heading}\n"
+    return text[: first.start()] + heading + "\n\n" + text[first.start():]
+
+
+def release_package(root: str | Path = ".", out_dir: str | Path = "dist", allow_dirty: bool = False,
+                    untagged: bool = False) -> ReleaseResult:
+    """Write the release of the commit at `root`; ReleaseRefused when it is not exactly a tagged,
+    valid, documented commit (see the module docstring)."""
     from ihr.build import build_package
     from ihr.checks.descriptor import load_package
     from ihr.codebook import render_codebook
     from ihr.validate import validate_package
 
     root = Path(root)
+    package, _ = load_package(root)
+    provenance = check_commit(root, package.version, allow_dirty, untagged, release_inputs(root, package))
     report = validate_package(root)
     if not report.valid:
         raise ReleaseRefused("the package does not validate", report)
-    package, _ = load_package(root)
     required, tag = check_version(root, package)
-    commit = _git(root, "rev-parse", "HEAD") or ""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "show", "-s", "--format=%ct", "HEAD") or ZIP_EPOCH_FLOOR)
-    built_at = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    commit, epoch = provenance.commit, provenance.epoch
+    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    built_at = moment.isoformat().replace("+00:00", "Z")
+    date = moment.date().isoformat()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = f"{DATASET}-{package.version}"
+    stem = f"{DATASET}-{package.version}" + ("-preview" if provenance.preview else "")
 
     with tempfile.TemporaryDirectory(prefix="ihr-release-") as tmp:
         build_dir = Path(tmp) / "build"
@@ -172,6 +289,10 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist") -> Rel
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
+        stale = docs_are_current(root, package, build_dir)
+        if stale:
+            raise ReleaseRefused(f"generated documentation is out of date in {', '.join(stale)}; run `ihr docs` and commit")
+        out.mkdir(parents=True, exist_ok=True)
         files: dict[str, bytes] = {}
         descriptor = json.loads(json.dumps(package.descriptor))
         for resource in descriptor["resources"]:
@@ -181,6 +302,10 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist") -> Rel
             resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
         descriptor["created"] = built_at
         descriptor["gitCommit"] = commit
+        if provenance.dirty:
+            descriptor["gitDirty"] = True
+        if provenance.preview:
+            descriptor["preview"] = True
         files["datapackage.json"] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         for schema in sorted((root / "schemas").iterdir()):
             if schema.is_file():
@@ -188,9 +313,13 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist") -> Rel
         for parquet in sorted((build_dir / "parquet").glob("*.parquet")):
             files[f"parquet/{parquet.name}"] = parquet.read_bytes()
         files["docs/codebook.md"] = render_codebook(package).encode("utf-8")
-        for name in EXTRA_FILES:
+        for name in EXTRA_FILES + DOC_FILES:
             if (root / name).is_file():
                 files[name] = (root / name).read_bytes()
+        if "CITATION.cff" in files:
+            files["CITATION.cff"] = stamp_citation(files["CITATION.cff"].decode("utf-8"), package.version, date, commit).encode("utf-8")
+        if "CHANGELOG.md" in files:
+            files["CHANGELOG.md"] = stamp_changelog(files["CHANGELOG.md"].decode("utf-8"), package.version, date).encode("utf-8")
         files[SUMS] = sums_text({n: hashlib.sha256(d).hexdigest() for n, d in files.items()}).encode("ascii")
         zip_path = out / f"{stem}.zip"
         write_deterministic_zip(zip_path, files, epoch)
@@ -200,4 +329,5 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist") -> Rel
     (out / f"{stem}.zip.sha256").write_text(f"{zip_digest}  {zip_path.name}\n", encoding="ascii")
     sums_path = out / SUMS
     sums_path.write_text(sums_text({zip_path.name: zip_digest, database_path.name: sha256_file(database_path)}), encoding="ascii")
-    return ReleaseResult(package.version, zip_path, database_path, sums_path, commit, required, tag, sorted(files))
+    return ReleaseResult(package.version, zip_path, database_path, sums_path, commit, required, tag, sorted(files),
+                         preview=provenance.preview, dirty=provenance.dirty)

@@ -16,10 +16,12 @@ def _line_text(f: Finding) -> str:
     return f"{where}:{column}{level} {f.code}: {f.message}{hint}"
 
 
-def render_text(report: Report, limit: int | None = None) -> str:
-    """Findings grouped by file, then one summary line; `limit` caps the list and says what it left out."""
+def render_text(report: Report, limit: int | None = None, errors_only: bool = False) -> str:
+    """Findings grouped by file, then one summary line; `limit` caps the list and says what it left
+    out. `errors_only` hides warnings from the list (the summary line still counts them), so that a
+    contributor sees what blocks them first."""
     out: list[str] = []
-    findings = report.sorted_findings()
+    findings = [f for f in report.sorted_findings() if not errors_only or f.severity == "error"]
     shown = findings if limit is None else findings[:limit]
     for path, group in groupby(shown, key=lambda f: f.path):
         out.append(f"{path}")
@@ -27,7 +29,7 @@ def render_text(report: Report, limit: int | None = None) -> str:
     left_out = len(findings) - len(shown)
     if left_out > 0:
         out.append(f"… {left_out} more finding(s) not shown; use --max-findings 0 or --format json to see all")
-    out.append(summary_line(report))
+    out.append(summary_line(report) + (" (warnings not listed: --errors-only)" if errors_only and report.warnings else ""))
     return "\n".join(out)
 
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from ihr.findings import Finding, Report
+from ihr.messages import humanize
 from ihr.package import PackageSpec, TableSpec
 
 # Raw-text codes that make a row unfit for typing; such rows are kept out of the Pandera layer.
@@ -207,6 +208,7 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
         if rejected:
             return validate_package(path, today, None if own_connection else con, reference_in_background=False)
         report.extend(reference_findings)
+    report.findings = humanize(report.findings, package)
     report.stats = {
         "package": package.name,
         "version": package.version,

@@ -1,12 +1,12 @@
 """`ihr verify PATH`: check a release before trusting it — a release directory, a zip, or an
 unpacked zip. Every checksum, then the package itself; a changed, missing or extra file is an
-error; a zip entry that would land outside its target is refused; the .duckdb is checked by content
+error (a folder holding an unpacked zip is verified as one); a zip entry that would land outside
+its target is refused; the .duckdb is checked by content
 (every table equal to the zip's Parquet) as well as by hash."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from pathlib import Path
 
@@ -18,15 +18,27 @@ def _error(path: str, code: str, message: str, value: str | None = None) -> Find
     return Finding(path, None, None, code, "error", message, value=value, layer="verify")
 
 
-def check_sums(directory: Path, shown: str = "") -> list[Finding]:
-    """SHA256SUMS in `directory` must list every other file, each with the right digest."""
+def unpacked_releases(directory: Path) -> list[Path]:
+    """Sub-folders that hold an unpacked release zip (the README's `unzip -d` step leaves one beside
+    the zip): they are verified as releases of their own, not reported as extra files."""
+    return sorted(d for d in directory.iterdir()
+                  if d.is_dir() and not d.is_symlink() and (d / "datapackage.json").is_file() and (d / SUMS).is_file())
+
+
+def check_sums(directory: Path, shown: str = "", outer: bool = False, skip: tuple[Path, ...] = ()) -> list[Finding]:
+    """SHA256SUMS in `directory` must list every other file, each with the right digest.
+
+    `outer`: the release folder, where `<zip>.sha256` may sit beside a listed zip. `skip`:
+    sub-folders checked separately (unpacked zips)."""
     sums = directory / SUMS
     prefix = f"{shown}/" if shown else ""
     if not sums.is_file():
         return [_error(prefix + SUMS, "missing-file", "no SHA256SUMS to check against")]
     listed = parse_sums(sums.read_text(encoding="utf-8", errors="replace"))
     found: list[Finding] = []
+    skipped = {d.relative_to(directory).as_posix() + "/" for d in skip}
     present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file() or p.is_symlink()}
+    present = {name for name in present if not name.startswith(tuple(skipped))} if skipped else present
     for name, digest in sorted(listed.items()):
         path = directory / name
         if name not in present:
@@ -36,7 +48,7 @@ def check_sums(directory: Path, shown: str = "") -> list[Finding]:
         elif sha256_file(path) != digest:
             found.append(_error(prefix + name, "checksum-mismatch", "content does not match SHA256SUMS", digest))
     for name in sorted(present - set(listed) - {SUMS}):
-        if directory.name and name.endswith(".sha256") and name[: -len(".sha256")] in listed:
+        if outer and name.endswith(".sha256") and name[: -len(".sha256")] in listed:
             continue
         found.append(_error(prefix + name, "extra-file", "not listed in SHA256SUMS"))
     return found
@@ -44,10 +56,13 @@ def check_sums(directory: Path, shown: str = "") -> list[Finding]:
 
 def check_descriptor_hashes(directory: Path, shown: str = "") -> list[Finding]:
     prefix = f"{shown}/" if shown else ""
-    try:
-        descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        return [_error(prefix + "datapackage.json", "invalid-descriptor", f"cannot read: {exc}")]
+    from ihr.package import read_json
+
+    descriptor, broken = read_json(directory / "datapackage.json", prefix + "datapackage.json")
+    if broken is not None:
+        return [_error(prefix + "datapackage.json", "invalid-descriptor", f"cannot read: {broken.message}")]
+    if not isinstance(descriptor, dict):
+        return [_error(prefix + "datapackage.json", "invalid-descriptor", "the descriptor is not a JSON object")]
     found = []
     for resource in descriptor.get("resources", []):
         path = directory / str(resource.get("path", ""))
@@ -136,7 +151,10 @@ def verify_path(path: str | Path) -> Report:
         if not zips:
             raise PackageUnreadable(f"{path}: no release zip and no datapackage.json here")
         report = Report()
-        report.extend(check_sums(path))
+        unpacked_here = unpacked_releases(path)
+        report.extend(check_sums(path, outer=True, skip=tuple(unpacked_here)))
+        for folder in unpacked_here:
+            report.extend(verify_unpacked(folder, folder.name).findings)
         for archive in zips:
             inner = verify_zip(archive, workdir)
             report.extend(inner.findings)

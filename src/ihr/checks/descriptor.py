@@ -13,16 +13,18 @@ from ihr.package import (
     PackageSpec,
     TableSpec,
     inside_package,
+    not_a_regular_file,
     read_json,
     resolve_descriptor_path,
     table_from_descriptor,
 )
 
 # Properties the Data Package v2 and Table Schema v2 specs define, plus our documented extensions
-# (`partialDate` on fields; `gitCommit` on a released package). Anything else is most likely a typo.
+# (`partialDate` and `patternDescription` on fields; `gitCommit`, `gitDirty` and `preview` on a
+# released package). Anything else is most likely a typo.
 PACKAGE_PROPERTIES = {
     "$schema", "name", "id", "title", "description", "homepage", "version", "created", "keywords",
-    "image", "licenses", "sources", "contributors", "resources", "profile", "gitCommit",
+    "image", "licenses", "sources", "contributors", "resources", "profile", "gitCommit", "gitDirty", "preview",
 }
 RESOURCE_PROPERTIES = {
     "$schema", "name", "path", "data", "type", "title", "description", "format", "mediatype",
@@ -31,7 +33,7 @@ RESOURCE_PROPERTIES = {
 SCHEMA_PROPERTIES = {"$schema", "fields", "fieldsMatch", "missingValues", "primaryKey", "uniqueKeys", "foreignKeys"}
 FIELD_PROPERTIES = {
     "name", "title", "type", "format", "description", "example", "constraints", "rdfType",
-    "missingValues", "categories", "categoriesOrdered", "partialDate",
+    "missingValues", "categories", "categoriesOrdered", "partialDate", "patternDescription",
 }
 CONSTRAINT_PROPERTIES = {
     "required", "unique", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
@@ -149,6 +151,12 @@ def load_package(path: str | Path, reference_check: bool = True) -> tuple[Packag
         if not inside_package(root, rpath):
             findings.append(Finding(DESCRIPTOR_NAME, None, None, "unsafe-path", "error",
                                     f"resource {name!r}: path {rpath!r} leaves the package", value=rpath, layer="descriptor"))
+            continue
+        kind = not_a_regular_file(root / rpath)
+        if kind is not None:
+            findings.append(Finding(DESCRIPTOR_NAME, None, None, "unsafe-path", "error",
+                                    f"resource {name!r}: path {rpath!r} is {kind}, not a regular file; refused unread",
+                                    value=rpath, layer="descriptor"))
             continue
         schema_ref = resource.get("schema")
         schema_path: str | None = None

@@ -31,7 +31,7 @@ from typing import Callable
 import duckdb
 
 from ihr.findings import Finding
-from ihr.package import TableSpec
+from ihr.package import TableSpec, not_a_regular_file
 
 BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -797,6 +797,12 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     shown = table.path
     file = root / table.path
     found: list[Finding] = []
+    kind = not_a_regular_file(file)
+    if kind is not None:  # checked before opening: opening a FIFO blocks until a writer comes
+        _empty_table(con, table, keep)
+        return LoadedTable(table.name, shown, [], 0, False), [
+            Finding(shown, None, None, "unsafe-path", "error", f"{kind}, not a regular file; refused unread",
+                    table=table.name, layer="file")]
     try:
         head, size = _read_header(file)
     except FileNotFoundError:

@@ -10,7 +10,9 @@ import click
 @click.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, dir_okay=True))
 @click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(file_okay=False))
-def release(path: str, out_dir: str) -> None:
+@click.option("--allow-dirty", is_flag=True, help="Release uncommitted changes; the zip says \"gitDirty\": true.")
+@click.option("--untagged", is_flag=True, help="Release a HEAD not tagged v<version> as a -preview zip (local tries).")
+def release(path: str, out_dir: str, allow_dirty: bool, untagged: bool) -> None:
     """Write dist/iran-hamas-relations-<version>.zip, .duckdb and SHA256SUMS from the package at PATH."""
     from ihr.build import BuildRefused
     from ihr.diff import DiffError
@@ -19,7 +21,7 @@ def release(path: str, out_dir: str) -> None:
     from ihr.render import render_text
 
     try:
-        result = release_package(path, out_dir)
+        result = release_package(path, out_dir, allow_dirty=allow_dirty, untagged=untagged)
     except PackageUnreadable as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -32,7 +34,8 @@ def release(path: str, out_dir: str) -> None:
         click.echo(f"error: cannot compare with the previous release: {exc}", err=True)
         sys.exit(2)
     since = f" (changes since {result.previous_tag} need a {result.required_bump} bump)" if result.previous_tag else ""
-    click.echo(f"released {result.version}{since}:")
+    marks = (" as a preview" if result.preview else "") + (" with uncommitted changes" if result.dirty else "")
+    click.echo(f"released {result.version}{marks}{since}:")
     for artifact in (result.zip_path, result.database_path, result.sums_path):
         click.echo(f"  {artifact}")
 

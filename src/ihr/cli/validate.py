@@ -15,7 +15,9 @@ FORMATS = ("text", "json", "github")
               help="text for people, json for tools, github for pull-request annotations.")
 @click.option("--max-findings", type=click.IntRange(min=0), default=200, show_default=True,
               help="Cap the text list (0 = no cap); json always has every finding.")
-def validate(path: str, output_format: str, max_findings: int) -> None:
+@click.option("--errors-only", "-q", "errors_only", is_flag=True,
+              help="List errors only in the text output (the summary still counts warnings; json and github keep all).")
+def validate(path: str, output_format: str, max_findings: int, errors_only: bool) -> None:
     """Validate the data package at PATH (a directory or its datapackage.json)."""
     from ihr.findings import PackageUnreadable
     from ihr.render import render_github, render_json, render_text
@@ -31,5 +33,5 @@ def validate(path: str, output_format: str, max_findings: int) -> None:
     elif output_format == "github":
         click.echo(render_github(report))
     else:
-        click.echo(render_text(report, limit=max_findings or None))
+        click.echo(render_text(report, limit=max_findings or None, errors_only=errors_only))
     sys.exit(0 if report.valid else 1)
