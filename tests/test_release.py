@@ -154,7 +154,7 @@ def test_release_refuses_a_version_lower_than_the_change_requires(repo, tmp_path
     shutil.copytree(repo, work)
     git(work, "tag", "v0.1.0")
     actors = work / "tables" / "actors.csv"
-    actors.write_text(actors.read_text() + "zz-new,New actor,other,,,,,,,A new row makes a minor change.\n")
+    actors.write_text(actors.read_text() + "zz-new,New actor,other,,,,,,A new row makes a minor change.\n")
     git(work, "commit", "-qam", "new row")
     refused = run_cli("release", str(work), "--out", str(tmp_path / "d1"))
     assert refused.exit_code == 1
