@@ -16,6 +16,7 @@ CREATE OR REPLACE VIEW affiliations AS FROM read_parquet('parquet/affiliations.p
 CREATE OR REPLACE VIEW affiliation_sources AS FROM read_parquet('parquet/affiliation_sources.parquet');
 CREATE OR REPLACE VIEW not_duplicates AS FROM read_parquet('parquet/not_duplicates.parquet');
 CREATE OR REPLACE VIEW exchange_rates AS FROM read_parquet('parquet/exchange_rates.parquet');
+CREATE OR REPLACE VIEW actor_identifiers AS FROM read_parquet('parquet/actor_identifiers.parquet');
 CREATE OR REPLACE VIEW redirects AS FROM read_parquet('parquet/redirects.parquet');
 -- build_info: dataset name, version, git commit and build time, for the `metadata` view.
 CREATE OR REPLACE VIEW build_info AS FROM read_parquet('parquet/build_info.parquet');

@@ -44,7 +44,7 @@ def test_build_writes_database_and_one_parquet_per_table(built):
     assert (built / "iran-hamas-relations.duckdb").is_file()
     names = sorted(p.stem for p in (built / "parquet").glob("*.parquet"))
     declared = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
-    assert len(declared) == 14
+    assert len(declared) == 15
     assert names == sorted(declared + ["build_info"])
 
 

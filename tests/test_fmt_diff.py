@@ -98,8 +98,8 @@ def test_diff_between_git_revisions_reports_exact_rows_and_cells(tmp_path, monke
     actors = repo / "tables" / "actors.csv"
     text = actors.read_text()
     text = text.replace("Senior Hamas official quoted in October 2023.", "Senior Hamas official.")
-    text = text.replace("wall-street-journal,The Wall Street Journal,media_organization,,USA,WSJ,1889,,,United States daily newspaper.\n", "")
-    text += "zz-new-actor,New actor,other,,,,,,,Added in the second revision.\n"
+    text = text.replace("wall-street-journal,The Wall Street Journal,media_organization,,USA,WSJ,1889,,United States daily newspaper.\n", "")
+    text += "zz-new-actor,New actor,other,,,,,,Added in the second revision.\n"
     actors.write_text(text)
     commit(repo)
     monkeypatch.chdir(repo)

@@ -259,7 +259,7 @@ def test_verify_catches_a_database_whose_rows_differ(dist, tmp_path):
 def test_release_refuses_a_version_lower_than_the_change_requires(repo, tmp_path):
     work = work_copy(repo, tmp_path)
     actors = work / "tables" / "actors.csv"
-    actors.write_text(actors.read_text() + "zz-new,New actor,other,,,,,,,A new row makes a minor change.\n")
+    actors.write_text(actors.read_text() + "zz-new,New actor,other,,,,,,A new row makes a minor change.\n")
     set_version(work, "0.1.1")
     git(work, "commit", "-qam", "new row")
     git(work, "tag", "v0.1.1")

@@ -50,7 +50,7 @@ def test_text_names_file_line_column_and_suggests_the_nearest_id(tmp_path):
     assert result.exit_code == 1
     assert ('tables/claims.csv:3: claimant_id: foreign-key: "hamass" is not an actor_id in actors '
             '(did you mean "hamas"?)') in result.output
-    assert result.output.strip().splitlines()[-1] == "INVALID: 1 error(s), 0 warning(s) in 14 tables, 29 rows"
+    assert result.output.strip().splitlines()[-1] == "INVALID: 1 error(s), 0 warning(s) in 15 tables, 29 rows"
 
 
 def test_github_format_annotates_the_pull_request(tmp_path):

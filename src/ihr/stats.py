@@ -52,7 +52,6 @@ MEASURES = {
     "denials": "SELECT count(*) FROM raw.claims WHERE stance = 'denies'",
     "source_url_share": "SELECT round(avg((url IS NOT NULL)::INTEGER), 3) FROM raw.sources",
     "derived_sources": "SELECT count(*) FROM raw.sources WHERE derived_from_id IS NOT NULL",
-    "actors_with_wikidata": "SELECT count(*) FROM raw.actors WHERE wikidata_id IS NOT NULL",
     "sources_per_claim_mean": "SELECT round(avg(n), 2) FROM (SELECT c.claim_id, count(cs.source_id) AS n FROM raw.claims c "
                               "LEFT JOIN raw.claim_sources cs USING (claim_id) GROUP BY 1)",
     "sources_per_claim_min": "SELECT min(n) FROM (SELECT c.claim_id, count(cs.source_id) AS n FROM raw.claims c "
@@ -62,6 +61,19 @@ MEASURES = {
                               "LEFT JOIN raw.event_sources es USING (event_id) GROUP BY 1)",
     "claims_with_amount": "SELECT count(*) FROM raw.claims WHERE amount IS NOT NULL",
     "undated_claims": "SELECT count(*) FROM raw.claims WHERE claimed_date IS NULL",
+}
+
+
+# Collective and anonymous actors ("Unidentified Israeli officials", "Palestinian armed groups
+# (collectively)", an unidentified publisher) stand for no one entity, so no Wikidata item exists
+# for them; crosswalk coverage is measured against the other actors.
+NAMED_ACTORS = ("SELECT actor_id FROM raw.actors WHERE NOT (name ILIKE 'unidentified %' OR name ILIKE '%(unidentified)%' "
+                "OR name ILIKE '%(collectively)%')")
+WIKIDATA_ACTORS = "SELECT DISTINCT actor_id FROM raw.actor_identifiers WHERE scheme = 'wikidata'"
+CROSSWALK_MEASURES = {
+    "actors_with_wikidata": f"SELECT count(*) FROM ({WIKIDATA_ACTORS})",
+    "named_actors": f"SELECT count(*) FROM ({NAMED_ACTORS})",
+    "named_actors_wikidata_share": f"SELECT round(avg((actor_id IN ({WIKIDATA_ACTORS}))::INTEGER), 3) FROM ({NAMED_ACTORS})",
 }
 
 
@@ -85,6 +97,10 @@ def compute_stats(path: str | Path = ".") -> DatasetStats:
         for label, sql in MEASURES.items():
             value = con.execute(sql).fetchall()[0][0]
             stats.measures[label] = float(value) if value is not None else 0.0
+        if "actor_identifiers" in package.tables:
+            for label, sql in CROSSWALK_MEASURES.items():
+                value = con.execute(sql).fetchall()[0][0]
+                stats.measures[label] = float(value) if value is not None else 0.0
     con.close()
     return stats
 

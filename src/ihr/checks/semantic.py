@@ -329,4 +329,4 @@ def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded
 
 
 # Rules kept in modules of their own register on import.
-from ihr.checks import coherence, duplicates, hygiene  # noqa: E402,F401
+from ihr.checks import coherence, crosswalk, duplicates, hygiene  # noqa: E402,F401

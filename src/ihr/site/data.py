@@ -35,8 +35,11 @@ def load_site_data(con) -> SiteData:
     meta = _rows(con, "SELECT * FROM metadata")[0]
     data = SiteData(meta=meta)
     for a in _rows(con, "SELECT * FROM actors ORDER BY actor_id"):
-        a.update(affiliations=[], events=[], claims_by=[], claims_about=[], members=[])
+        a.update(affiliations=[], events=[], claims_by=[], claims_about=[], members=[], identifiers=[])
         data.actors[a["actor_id"]] = a
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'actor_identifiers'").fetchone()[0]:
+        for i in _rows(con, "SELECT * FROM actor_identifiers ORDER BY actor_id, scheme"):
+            data.actors[i["actor_id"]]["identifiers"].append(i)
     for f in _rows(con, """SELECT f.*, o.name AS organization FROM affiliations f JOIN actors o ON o.actor_id = f.organization_id
                            ORDER BY f.actor_id, f.valid_from NULLS FIRST, f.affiliation_id"""):
         data.actors[f["actor_id"]]["affiliations"].append(f)
