@@ -63,7 +63,8 @@ def main() -> int:
             sizes = []
             page.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
             page.goto(f"{base}/actors/ismail-haniyeh.html", wait_until="load")
-            paint = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
+            page.wait_for_function("performance.getEntriesByType('paint').length > 0", timeout=10_000)
+            paint = page.evaluate("Math.min(...performance.getEntriesByType('paint').map(e => e.startTime))")
             result["entity_page_bytes"] = sum(sizes)
             result["entity_page_first_paint_ms"] = round(paint) if paint else None
             context.close()

@@ -46,3 +46,7 @@ def run_cli(*args: str):
 @pytest.fixture
 def valid_package(tmp_path: Path) -> Path:
     return build_package(tmp_path)
+
+# Tables the valid fixture declares (the summary line counts them): read, not restated, so adding a
+# table to the package does not break tests about something else.
+TABLES_IN_FIXTURE = len(json.loads((VALID / "datapackage.json").read_text(encoding="utf-8"))["resources"])
