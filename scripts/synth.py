@@ -738,7 +738,8 @@ class Synth:
         contested question: each such group gets a proposition with exactly that subject, predicate,
         object and event, and all its claims point to it (so proposition-rollup and proposition-event
         hold trivially and contested-without-proposition has nothing to report). When there are
-        fewer than three, the largest remaining groups get one too, so the table is never empty."""
+        fewer than three (or fewer than three with an event), the largest remaining groups get one
+        too, so the table is never empty and proposition-event has something to hold."""
         rnd, pick = self.rnd, self.pick
         tb = self.t["claims"]
         rows = self.rows["claims"]
@@ -752,9 +753,11 @@ class Synth:
         for r in rows:
             groups.setdefault((r[isub], r[ipred], r[iobj], r[iev]), []).append(r)
         contested = [k for k, rs in groups.items() if len({r[ist] for r in rs}) > 1]
-        if len(contested) < 3:
-            chosen = set(contested)
-            contested += sorted((k for k in groups if k not in chosen), key=lambda k: (-len(groups[k]), k))[:3 - len(contested)]
+        chosen = set(contested)
+        by_size = sorted((k for k in groups if k not in chosen), key=lambda k: (-len(groups[k]), k))
+        extra = by_size[:max(0, 3 - len(contested))]  # never an empty table
+        extra += [k for k in by_size if k[3] and k not in extra][:max(0, 3 - sum(1 for k in contested if k[3]))]  # some name an event
+        contested += extra
         name = {r[0]: r[1] for r in self.actor_recs}
         recs = []
         for j, key in enumerate(sorted(contested)):
@@ -863,7 +866,7 @@ class Synth:
         sources = self.ids["sources"]
         src = sources[int(rnd() * len(sources))]
         rows = [{"currency": cur, "year": str(y), "units_per_usd": f"{rate * (0.9 + 0.2 * rnd()):.4f}", "source_id": src,
-                 "notes": ""}
+                 "notes": "Annual average of the daily rates." if rnd() < 0.5 else ""}
                 for cur, rate in sorted(base.items()) for y in range(2000, 2000 + 3 + self.n // 100000)]
         self.emit("exchange_rates", iter(rows))
 
@@ -1035,7 +1038,7 @@ class Faults:
         self.id_sets = {t: set(v) for t, v in self.s.ids.items()}
         self.link_index: dict[str, tuple[list, list]] = {}
         self.cites: collections.Counter = collections.Counter()
-        for link, main, key in (("claim_sources", "claims", "claim_id"), ("event_sources", "events", "event_id")):
+        for main, (link, key) in self.LINKS.items():
             if link not in self.rows or not self.t[link].has(key, "source_id"):
                 continue
             rows = self.rows[link]  # generated in key order
@@ -1044,6 +1047,11 @@ class Faults:
         self.claimant_ids = set()
         if "claims" in self.rows and self.t["claims"].has("claimant_id"):
             self.claimant_ids = set(map(operator.itemgetter(self.col("claims", "claimant_id")), self.rows["claims"]))
+
+    # main table -> (table linking it to sources, key); every row of main needs a link (missing-source)
+    LINKS = {"claims": ("claim_sources", "claim_id"), "events": ("event_sources", "event_id"),
+             "affiliations": ("affiliation_sources", "affiliation_id")}
+    LINKED = {link: (main, key) for main, (link, key) in LINKS.items()}
 
     def links(self, main: str, key: str) -> list:
         if main not in self.link_index:
@@ -1215,17 +1223,16 @@ class Faults:
                 v = r[i]
                 if not v:
                     return False
-                if table in ("claim_sources", "event_sources"):
-                    main = "claims" if table == "claim_sources" else "events"
-                    key = r[tb.index["claim_id" if main == "claims" else "event_id"]]
-                    links = [x for x in self.links(main, key) if self.free(x)]
+                if table in self.LINKED:
+                    main, key_col = self.LINKED[table]
+                    links = [x for x in self.links(main, r[tb.index[key_col]]) if self.free(x)]
                     if len(links) < 2 or self.cites.get(r[tb.index["source_id"]], 0) < 2:
                         return False
                 return True
             r = self.random_row(table, ok)
             if r is None:
                 continue
-            if table in ("claim_sources", "event_sources"):
+            if table in self.LINKED:
                 self.cites[r[tb.index["source_id"]]] -= 1
             r[i] = self.misspell(r[i], self.id_sets[res])
             self.touch(r)
@@ -1234,8 +1241,7 @@ class Faults:
         return False
 
     def missing_source(self, table: str) -> bool:
-        key = {"claims": "claim_id", "events": "event_id"}.get(table)
-        link = {"claims": "claim_sources", "events": "event_sources"}.get(table)
+        link, key = self.LINKS.get(table, (None, None))
         if key is None or link not in self.rows or not self.t[table].has(key):
             return False
         ki = self.col(table, key)
@@ -1351,6 +1357,21 @@ class Faults:
         if table != "claims" or not tb.has("amount", "currency", "amount_period", "amount_qualifier", "predicate"):
             return False
         ia, ip = tb.index["amount"], tb.index["predicate"]
+        if code == "amount-range":
+            if not tb.has("amount_low", "amount_high"):
+                return False
+            il, ih, iq = tb.index["amount_low"], tb.index["amount_high"], tb.index["amount_qualifier"]
+            r = self.random_row(table, lambda r: r[il] != "" or r[ia] != "")
+            if r is None:
+                return False
+            if r[iq] == "range":  # bounds the wrong way round
+                low, high = float(r[il]), float(r[ih])
+                r[il], r[ih] = str(int(max(low, high)) + 250000), str(int(min(low, high)))
+            else:  # a bound on a figure that is not a range
+                r[il] = r[ia]
+            self.touch(r)
+            self.add(table, "amount_low", code, [r])
+            return True
         r = self.random_row(table, lambda r: r[ia] != "")
         if r is None:
             return False
@@ -1362,6 +1383,40 @@ class Faults:
         self.touch(r)
         self.add(table, "amount", code, [r])
         return True
+
+    def proposition_event(self, table: str) -> bool:
+        """A claim whose proposition names an event, moved to no event or another one."""
+        tb, pt = self.t[table], self.t["propositions"]
+        prop_event = {p[pt.index["proposition_id"]]: p[pt.index["event_id"]] for p in self.rows["propositions"] if isinstance(p, list)}
+        ie, ip = tb.index["event_id"], tb.index["proposition_id"]
+        cands = [r for r in self.rows[table] if isinstance(r, list) and self.free(r) and prop_event.get(r[ip])
+                 and r[ie] == prop_event[r[ip]]]  # few rows: drawn from the list, not by random probing
+        if not cands:
+            return False
+        r = self.rng.choice(cands)
+        events = self.s.ids.get("events") or []
+        other = events[int(self.rnd() * len(events))] if events and self.rnd() < 0.5 else ""
+        r[ie] = other if other != r[ie] else ""
+        self.touch(r)
+        self.add(table, "event_id", "proposition-event", [r])
+        return True
+
+    def identifier_format(self, table: str) -> bool:
+        """An outside id not in its scheme's form: a lowercase q, a leading zero."""
+        tb = self.t[table]
+        isch, iid = tb.index["scheme"], tb.index["identifier"]
+        r = self.random_row(table, lambda r: (IDENTIFIER_FORMATS.get(r[isch]) or (None,))[0] is not None)
+        if r is None:
+            return False
+        pattern = IDENTIFIER_FORMATS[r[isch]][0]
+        old = r[iid]
+        for new in (old.lower(), old[:1] + "0" + old[1:], "0" + old, old + " x"):
+            if not re.fullmatch(pattern, new) and not tb.field["identifier"].problems(new):
+                r[iid] = new
+                self.touch(r)
+                self.add(table, "identifier", "identifier-format", [r])
+                return True
+        return False
 
     def unfindable(self, table: str) -> bool:
         tb = self.t[table]
@@ -1389,7 +1444,7 @@ class Faults:
             return False
         b[iu] = a[iu]
         self.touch(a, b)
-        self.add(table, "url", "duplicate-url", [a, b], how="max")
+        self.add(table, "url", "duplicate-source", [a, b], how="max")
         return True
 
     def unused_source(self, table: str) -> bool:
@@ -1592,7 +1647,8 @@ class Faults:
         ("primary-key", "primary_key"), ("unique", "unique"), ("foreign-key", "foreign_key"), ("missing-source", "missing_source"),
         ("date-order", "date_order"), ("future-date", "future_date"), ("cycle", "cycle"),
         ("self-relation", "self_relation"), ("amount-incomplete", "amount"), ("amount-predicate", "amount"),
-        ("unfindable-source", "unfindable"), ("duplicate-url", "duplicate_url"), ("unused-source", "unused_source"),
+        ("amount-range", "amount"), ("proposition-event", "proposition_event"), ("identifier-format", "identifier_format"),
+        ("unfindable-source", "unfindable"), ("duplicate-source", "duplicate_url"), ("unused-source", "unused_source"),
         ("undated-claim", "claim_date"), ("claimant-not-founded", "claim_date"), ("claim-after-death", "claim_date"),
         ("redirect", "redirect"), ("extra-cell", "ragged"), ("missing-cell", "ragged"), ("blank-row", "blank_row"),
     ]
@@ -1608,7 +1664,7 @@ class Faults:
         if how == "foreign_key":
             return any(len(f) == 1 and res in self.id_sets for f, res, _ in tb.fks)
         if how == "missing_source":
-            return table in ("claims", "events") and {"claims": "claim_sources", "events": "event_sources"}[table] in self.rows
+            return table in self.LINKS and self.LINKS[table][0] in self.rows
         if how == "date_order":
             return any(tb.has(a, b) for a, b in self.PAIRS)
         if how == "future_date":
@@ -1625,6 +1681,10 @@ class Faults:
             return table == "claims"
         if how == "redirect":
             return table == "redirects"
+        if how == "proposition_event":
+            return table == "claims" and tb.has("event_id", "proposition_id") and bool(self.rows.get("propositions"))
+        if how == "identifier_format":
+            return table == "actor_identifiers" and tb.has("scheme", "identifier")
         return how in ("ragged", "blank_row")
 
     def run_kind(self, table: str, code: str, how: str) -> bool:
@@ -1673,7 +1733,7 @@ class Faults:
         out = {}
         for name, rows in self.rows.items():
             tb = self.t[name]
-            if self.deleted and name in ("claim_sources", "event_sources"):
+            if self.deleted and name in self.LINKED:
                 rows = [r for r in rows if id(r) not in self.deleted]
             header = self.header.get(name, tb.names)
             pos = [header.index(k) for k in tb.pk if k in header]
