@@ -14,8 +14,13 @@ script with a message naming the column.
 Proportions for N claims: actors N/20 (at least 50), sources 0.8 N, events N/3, 2.5 actors and 1.5
 sources per event, 1.7 sources per claim, N/10 claim relations, a few redirects. Ids are kebab-case,
 dates partial ISO dates between 1979 and 2025 (never after yesterday), every claim and event sourced,
-every source cited, parent_id and derived_from_id acyclic, amounts only on 'funds' claims. Rows are
-written sorted by primary key, UTF-8, LF, minimal quoting.
+every source cited, parent_id and derived_from_id acyclic, amounts only on 'funds' claims (with currency,
+period, qualifier and basis; amount_low <= amount_high for ranges only). Every person holds a sourced
+post in a non-person actor (affiliations); each group of claims on one subject, predicate, object and
+event that takes different stances answers a proposition; a few actor_identifiers, exchange_rates and
+not_duplicates rows; actor names are distinct under the validator's name folding. Every table the
+descriptor declares is written (one without a generator gets a header only, with a message). Rows are
+written sorted by primary key, UTF-8, LF, minimal quoting. A clean package validates with no finding.
 
 With --fault-rate R, about R of the rows of each table (and at least one of every kind that applies
 to the table) carry one fault each, of every kind `ihr validate` detects at row level, plus one of
