@@ -14,8 +14,13 @@ script with a message naming the column.
 Proportions for N claims: actors N/20 (at least 50), sources 0.8 N, events N/3, 2.5 actors and 1.5
 sources per event, 1.7 sources per claim, N/10 claim relations, a few redirects. Ids are kebab-case,
 dates partial ISO dates between 1979 and 2025 (never after yesterday), every claim and event sourced,
-every source cited, parent_id and derived_from_id acyclic, amounts only on 'funds' claims. Rows are
-written sorted by primary key, UTF-8, LF, minimal quoting.
+every source cited, parent_id and derived_from_id acyclic, amounts only on 'funds' claims (with currency,
+period, qualifier and basis; amount_low <= amount_high for ranges only). Every person holds a sourced
+post in a non-person actor (affiliations); each group of claims on one subject, predicate, object and
+event that takes different stances answers a proposition; a few actor_identifiers, exchange_rates and
+not_duplicates rows; actor names are distinct under the validator's name folding. Every table the
+descriptor declares is written (one without a generator gets a header only, with a message). Rows are
+written sorted by primary key, UTF-8, LF, minimal quoting. A clean package validates with no finding.
 
 With --fault-rate R, about R of the rows of each table (and at least one of every kind that applies
 to the table) carry one fault each, of every kind `ihr validate` detects at row level, plus one of
@@ -45,6 +50,13 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+try:  # the validator's own rules, where a generator must agree with them (name folding, identifier formats)
+    from ihr.checks.crosswalk import IDENTIFIER_FORMATS
+    from ihr.checks.duplicates import name_key
+except ImportError:  # run from a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT / "src"))
+    from ihr.checks.crosswalk import IDENTIFIER_FORMATS
+    from ihr.checks.duplicates import name_key
 
 # --------------------------------------------------------------------------------------------------
 # Schemas
@@ -464,24 +476,34 @@ class Synth:
             recs.append([cid, cname, ctype, cparent, ccountry, so, cstart, 0, "", True])
             seen[cid] = 1
         orgs_so_far = [r[0] for r in recs if r[2] != "person"]
+        # The validator's duplicate-actor rule folds names, ids and aliases (ihr.checks.duplicates.name_key);
+        # a clean package has no two actors sharing a folded name, so candidates that would are redrawn.
+        taken = {k for r in recs for k in (name_key(r[1]), name_key(r[0].replace("-", " ")))}
         while len(recs) < n:
             typ = pick(types)
-            if typ == "person":
-                name = f"{pick(FIRST)} {pick(LAST)}"
-            elif typ == "state":
-                name = f"State of {pick(PLACES)}"
-            elif typ == "media_organization":
-                name = f"{pick(PLACES)} {pick(MEDIA_TAIL)}"
-            elif typ in ("government_agency", "military_unit"):
-                name = f"{pick(ORG_HEAD)} {pick(ORG_CORE)} of {pick(PLACES)}"
+            for attempt in range(40):
+                if typ == "person":
+                    name = f"{pick(FIRST)} {pick(LAST)}" if attempt < 10 else f"{pick(FIRST)} {pick(FIRST)} {pick(LAST)}"
+                elif typ == "state":
+                    name = f"State of {pick(PLACES)}"
+                elif typ == "media_organization":
+                    name = f"{pick(PLACES)} {pick(MEDIA_TAIL)}"
+                elif typ in ("government_agency", "military_unit"):
+                    name = f"{pick(ORG_HEAD)} {pick(ORG_CORE)} of {pick(PLACES)}"
+                else:
+                    name = f"{pick(ORG_HEAD)} {pick(ORG_CORE)} {pick(ORG_TAIL)}"
+                if attempt >= 20:
+                    name = f"{name} {b36(len(recs))}"
+                base = slug(name, 70)
+                k = seen.get(base, 0) + 1
+                aid = base if k == 1 else f"{base}-{k}"
+                keys = {name_key(name), name_key(aid.replace("-", " "))}
+                if not keys & taken:
+                    break
             else:
-                name = f"{pick(ORG_HEAD)} {pick(ORG_CORE)} {pick(ORG_TAIL)}"
-            base = slug(name, 70)
-            k = seen.get(base, 0) + 1
+                raise SystemExit(f"synth: cannot find a distinct name for actor {len(recs)}")
             seen[base] = k
-            aid = base if k == 1 else f"{base}-{k}"
-            if k > 1:
-                name = f"{name} ({k})" if typ != "person" else name
+            taken |= keys
             p = 0.3 if typ == "person" else (0.6 if typ in ("government_agency", "military_unit") else 0.25)
             parent = pick(orgs_so_far) if rnd() < p else ""
             so, ss = (self.date_between(MIN_O, dt.date(1999, 12, 31).toordinal()) if rnd() < 0.35 else (0, ""))
@@ -506,12 +528,12 @@ class Synth:
             for r in recs:
                 aliases = ""
                 if rnd() < 0.3:
-                    aliases = "|".join(([pick(ALIAS_SCRIPT)] if r[2] != "person" and rnd() < 0.4 else []) + [r[1].replace("al-", "el-"), r[1].upper()[:40].strip()])
+                    # variants that fold to the actor's own name (never to another actor's)
+                    aliases = "|".join(([pick(ALIAS_SCRIPT)] if r[2] != "person" and rnd() < 0.4 else []) + [r[1].replace("al-", "el-"), r[1].upper()])
                 desc = pick(DESCRIPTION).format(t=TYPE_WORD.get(r[2], "Actor"), p=pick(PLACES), f=pick(FILLERS),
                                                 o=recs[pick(core)][1])
                 yield {"actor_id": r[0], "name": r[1], "actor_type": r[2], "parent_id": r[3], "country_code": r[4],
                        "aliases": clean_text(aliases), "start_date": r[6], "end_date": r[8],
-                       "wikidata_id": f"Q{1 + int(rnd() * 99999999)}" if rnd() < 0.4 else "",
                        "description": fit(desc, 60, 300, FILLERS, rnd)}
         self.emit("actors", facts())
 
@@ -604,6 +626,7 @@ class Synth:
         quals = self.enum_values("claims", "amount_qualifier")
         bases = self.enum_values("claims", "amount_basis")
         currencies = ["USD"] * 6 + ["EUR", "GBP", "IRR"]
+        money_preds = {"funds"} & set(preds)  # the validator also allows cuts_support_to; figures stay on funds
         recs = []
         for i in range(n):
             c = pick(self.claimant_pool)
@@ -623,7 +646,7 @@ class Synth:
                 if o == s:
                     o = -1
                 stance = pick(stances)
-                amount = pred == "funds" and rnd() < 0.6
+                amount = pred in money_preds and rnd() < 0.6
                 vf = vt = ""
                 if rnd() < (0.5 if amount else 0.05):
                     fo, vf = self.date_between(MIN_O, co)
@@ -633,12 +656,24 @@ class Synth:
                 verb = PRED_PHRASE.get(pred, "was linked to")
                 text = (f"{recs_a[c][1]} {pick(SAID)} that {recs_a[s][1]} {verb} {obj}" if stance != "denies" else
                         f"{recs_a[c][1]} denied that {recs_a[s][1]} {verb} {obj}") + f", {pick(FILLERS)}."
+                # a figure comes with all of currency, period, qualifier and basis (amount-incomplete); a
+                # 'range' has amount_low <= amount_high and nothing else has either (amount-range)
+                qual = pick(quals) if amount else ""
+                value = low = high = ""
+                if qual == "range":
+                    lo_k = int(1 + rnd() * 200)
+                    hi_k = lo_k + int(rnd() * 200)
+                    low, high = str(lo_k * 250000), str(hi_k * 250000)
+                    if rnd() < 0.3:
+                        value = str((lo_k + int(rnd() * (hi_k - lo_k + 1))) * 250000)
+                elif amount:
+                    value = str(int(1 + rnd() * 400) * 250000)
                 yield {"claim_id": cid, "claimant_id": recs_a[c][0], "attribution": pick(attrs), "stance": stance,
                        "subject_id": recs_a[s][0], "predicate": pred, "object_id": recs_a[o][0] if o >= 0 else "",
-                       "event_id": pick(events) if rnd() < 0.4 else "",
-                       "amount": str(int(1 + rnd() * 400) * 250000) if amount else "",
+                       "event_id": pick(events) if rnd() < 0.4 else "", "proposition_id": "",
+                       "amount": value, "amount_low": low, "amount_high": high,
                        "currency": pick(currencies) if amount else "", "amount_period": pick(periods) if amount else "",
-                       "amount_qualifier": pick(quals) if amount else "", "amount_basis": pick(bases) if amount else "",
+                       "amount_qualifier": qual, "amount_basis": pick(bases) if amount else "",
                        "valid_from": vf, "valid_to": vt,
                        "claimed_date": cs, "summary": fit(text, 80, 250, FILLERS, rnd),
                        "notes": pick(NOTES) if rnd() < 0.25 else ""}
@@ -703,17 +738,167 @@ class Synth:
                        "notes": fit(f"Same subject, {pick(FILLERS)}.", 30, 200, FILLERS, rnd) if rnd() < 0.5 else ""}
         self.emit("claim_relations", cl_relations())
 
+    def propositions(self) -> None:
+        """Claims of one subject, predicate, object and event that take different stances answer a
+        contested question: each such group gets a proposition with exactly that subject, predicate,
+        object and event, and all its claims point to it (so proposition-rollup and proposition-event
+        hold trivially and contested-without-proposition has nothing to report). When there are
+        fewer than three (or fewer than three with an event), the largest remaining groups get one
+        too, so the table is never empty and proposition-event has something to hold."""
+        rnd, pick = self.rnd, self.pick
+        tb = self.t["claims"]
+        rows = self.rows["claims"]
+        if not tb.has("proposition_id") or "propositions" not in self.t:
+            self.ids["propositions"] = []
+            self.emit("propositions", iter(()))
+            return
+        isub, ipred, iobj, iev, ist, iprop = (tb.index[k] for k in ("subject_id", "predicate", "object_id", "event_id",
+                                                                  "stance", "proposition_id"))
+        groups: dict[tuple, list] = {}
+        for r in rows:
+            groups.setdefault((r[isub], r[ipred], r[iobj], r[iev]), []).append(r)
+        contested = [k for k, rs in groups.items() if len({r[ist] for r in rs}) > 1]
+        chosen = set(contested)
+        by_size = sorted((k for k in groups if k not in chosen), key=lambda k: (-len(groups[k]), k))
+        extra = by_size[:max(0, 3 - len(contested))]  # never an empty table
+        extra += [k for k in by_size if k[3] and k not in extra][:max(0, 3 - sum(1 for k in contested if k[3]))]  # some name an event
+        contested += extra
+        name = {r[0]: r[1] for r in self.actor_recs}
+        recs = []
+        for j, key in enumerate(sorted(contested)):
+            sub, pred, obj, ev = key
+            pid = "-".join(x for x in (sub[:28].rstrip("-"), pred.replace("_", "-"), obj[:28].rstrip("-"), b36(j)) if x)
+            for r in groups[key]:
+                r[iprop] = pid
+            verb = PRED_PHRASE.get(pred, "was linked to")
+            text = f"{name[sub]} {verb} {name[obj] if obj else 'its allies'}" + (" in connection with the event" if ev else "") + "."
+            recs.append({"proposition_id": pid, "statement": fit(text, 20, 300, HEADLINE_X, rnd), "subject_id": sub,
+                         "predicate": pred, "object_id": obj, "event_id": ev,
+                         "notes": pick(PROPOSITION_NOTES) if rnd() < 0.5 else ""})
+        recs.sort(key=lambda d: d["proposition_id"])
+        self.ids["propositions"] = [d["proposition_id"] for d in recs]
+        self.emit("propositions", iter(recs))
+        self.self_check(tb, rows)
+
+    def affiliations(self) -> None:
+        """Every person holds at least one post in an existing non-person actor (its parent when it
+        has one), each post sourced. The first post is undated, so it covers every claim the person
+        makes (claim-outside-affiliation); a second post, in another organisation, is dated inside
+        both lifetimes (affiliation-outside-lifetime) when they overlap."""
+        if "affiliations" not in self.t:
+            return
+        rnd, pick = self.rnd, self.pick
+        recs_a = self.actor_recs
+        orgs = [i for i, r in enumerate(recs_a) if r[2] != "person"]
+        seniority = self.enum_values("affiliations", "seniority", {"head": 0.3, "senior": 1.5, "member": 3})
+        out: dict[str, dict] = {}
+
+        def add(person: int, org: int, dated: bool) -> None:
+            p, o = recs_a[person], recs_a[org]
+            aid = f"{p[0][:58].rstrip('-')}-{o[0][:58].rstrip('-')}"
+            while aid in out:
+                aid = f"{aid[:110]}-{b36(int(rnd() * 36 ** 4))}"
+            vf = vt = ""
+            if dated:
+                lo = max(p[5] or MIN_O, o[5] or MIN_O)
+                hi = min(p[7] or MAX_O, o[7] or MAX_O)
+                if lo <= hi:
+                    fo, vf = self.date_between(lo, hi)
+                    if rnd() < 0.5:
+                        vt = self.date_between(fo, hi)[1]
+            sen = pick(seniority)
+            out[aid] = {"affiliation_id": aid, "actor_id": p[0], "organization_id": o[0], "role": pick(ROLES[sen]) if sen in ROLES else sen,
+                        "seniority": sen, "valid_from": vf, "valid_to": vt,
+                        "notes": pick(AFFILIATION_NOTES) if rnd() < 0.3 else ""}
+
+        for i, r in enumerate(recs_a):
+            if r[2] != "person":
+                continue
+            first = self.actor_pos[r[3]] if r[3] else pick(orgs)
+            add(i, first, dated=False)
+            if rnd() < 0.3:
+                second = pick(orgs)
+                if second != first:
+                    add(i, second, dated=True)
+        ids = sorted(out)
+        self.ids["affiliations"] = ids
+        self.emit("affiliations", (out[k] for k in ids))
+        sources = self.ids["sources"]
+        k_af = [1, 1, 1, 2]
+
+        def links():
+            for aid in ids:
+                for j in sorted({int(rnd() * len(sources)) for _ in range(pick(k_af))}):
+                    yield {"affiliation_id": aid, "source_id": sources[j], "locator": pick(LOCATORS) if rnd() < 0.5 else ""}
+        self.emit("affiliation_sources", links())
+
+    def actor_identifiers(self) -> None:
+        """A few crosswalk rows: core actors and about one actor in ten, each scheme's ids in the form
+        the validator's identifier-format rule expects and never shared between actors."""
+        if "actor_identifiers" not in self.t:
+            return
+        rnd, pick = self.rnd, self.pick
+        schemes = self.enum_values("actor_identifiers", "scheme", {"wikidata": 4, "ucdp": 1, "acled": 1})
+        counter = iter(range(1001, 1 << 62))
+        shapes = [lambda r, k: f"Q{k}", lambda r, k: str(k), lambda r, k: r[1]]
+
+        def identifier(scheme: str, r) -> str:
+            pattern = (IDENTIFIER_FORMATS.get(scheme) or (None, ""))[0]
+            k = next(counter)
+            for shape in shapes:
+                v = shape(r, k)
+                if pattern is None or re.fullmatch(pattern, v):
+                    return v
+            raise SystemExit(f"synth: no identifier shape fits scheme {scheme!r} ({pattern})")
+        rows = []
+        for r in self.actor_recs:
+            if not (r[9] or rnd() < 0.1):
+                continue
+            for scheme in sorted({pick(schemes) for _ in range(1 + (rnd() < 0.3))}):
+                v = identifier(scheme, r)
+                rows.append({"actor_id": r[0], "scheme": scheme, "identifier": v,
+                             "evidence_url": f"https://example.org/{scheme}/{slug(v, 40)}" if rnd() < 0.6 else "",
+                             "evidence": f"The register's entry for {v} gives the name {r[1]} and a matching description.",
+                             "notes": ""})
+        self.emit("actor_identifiers", iter(rows))
+
+    def exchange_rates(self) -> None:
+        """Annual rates for the non-dollar currencies the claims use, each read from a cited source."""
+        if "exchange_rates" not in self.t:
+            return
+        rnd = self.rnd
+        base = {"EUR": 0.9, "GBP": 0.65, "IRR": 30000.0}
+        sources = self.ids["sources"]
+        src = sources[int(rnd() * len(sources))]
+        rows = [{"currency": cur, "year": str(y), "units_per_usd": f"{rate * (0.9 + 0.2 * rnd()):.4f}", "source_id": src,
+                 "notes": "Annual average of the daily rates." if rnd() < 0.5 else ""}
+                for cur, rate in sorted(base.items()) for y in range(2000, 2000 + 3 + self.n // 100000)]
+        self.emit("exchange_rates", iter(rows))
+
+    def not_duplicates(self) -> None:
+        """A few pairs of sources marked as distinct documents (any two existing ids are valid)."""
+        if "not_duplicates" not in self.t:
+            return
+        rnd = self.rnd
+        sources = self.ids["sources"]
+        pairs = set()
+        for _ in range(3):
+            a, b = sorted(rnd_pair(len(sources), rnd))
+            if a != b:
+                pairs.add(("sources", sources[a], sources[b]))
+        self.emit("not_duplicates", ({"table_name": t, "id": a, "other_id": b,
+                                      "reason": "Two stories by one outlet, on different events."} for t, a, b in sorted(pairs)))
+
     def redirects(self, extra: int = 0) -> None:
         pick = self.pick
         n = 5 + self.n // 10000 + extra
-        tables = self.enum_values("redirects", "table_name")
+        tables = [t for t in self.enum_values("redirects", "table_name") if self.ids.get(t)]
         out = {}
-        all_ids = {t: set(self.ids.get(t, [])) for t in ("actors", "sources", "events", "claims")}
+        all_ids = {t: set(v) for t, v in self.ids.items()}
         i = 0
         while len(out) < n:
             t = pick(tables)
-            pool = self.ids.get(t) or self.ids["actors"]
-            new = pick(pool)
+            new = pick(self.ids[t])
             old = f"{new[:60].rstrip('-')}-old-{b36(i)}"
             i += 1
             if old in all_ids.get(t, ()) or old in out:
@@ -727,8 +912,33 @@ class Synth:
         self.sources()
         self.events()
         self.claims()
+        self.propositions()
         self.links()
+        self.affiliations()
+        self.actor_identifiers()
+        self.exchange_rates()
+        self.not_duplicates()
         self.redirects(extra_redirects)
+        for name in self.t:  # a table declared since: written headed and empty, and said so
+            if name not in self.rows:
+                print(f"synth: no generator for table {name!r}; writing it with a header only", file=sys.stderr)
+                self.rows[name] = []
+
+
+def rnd_pair(n: int, rnd) -> tuple[int, int]:
+    return int(rnd() * n), int(rnd() * n)
+
+
+ROLES = {"head": ["leader", "secretary-general", "commander", "director", "chair of the executive council"],
+         "senior": ["deputy leader", "member of the political bureau", "senior commander", "minister", "ambassador",
+                    "head of the foreign relations office", "senior adviser"],
+         "member": ["spokesperson", "representative", "correspondent", "analyst", "field commander", "official",
+                    "staff member"]}
+AFFILIATION_NOTES = ["Attested in the cited report.", "Dates as given in the official biography.",
+                     "The post is named differently in Arabic and English sources.", "Appointed after the previous holder died."]
+PROPOSITION_NOTES = ["Answered by claims on the same transfer, whether affirmed or denied.",
+                     "Statements that the link was political only do not answer this question.",
+                     "Covers the whole period the sources discuss."]
 
 
 KNOWN_PATTERN_SAMPLES = ["hamas", "iran", "quds-force", "1999", "2004-05", "2011-03-15", "IRN", "ISR", "Q42", "Q123456",
@@ -833,7 +1043,7 @@ class Faults:
         self.id_sets = {t: set(v) for t, v in self.s.ids.items()}
         self.link_index: dict[str, tuple[list, list]] = {}
         self.cites: collections.Counter = collections.Counter()
-        for link, main, key in (("claim_sources", "claims", "claim_id"), ("event_sources", "events", "event_id")):
+        for main, (link, key) in self.LINKS.items():
             if link not in self.rows or not self.t[link].has(key, "source_id"):
                 continue
             rows = self.rows[link]  # generated in key order
@@ -842,6 +1052,11 @@ class Faults:
         self.claimant_ids = set()
         if "claims" in self.rows and self.t["claims"].has("claimant_id"):
             self.claimant_ids = set(map(operator.itemgetter(self.col("claims", "claimant_id")), self.rows["claims"]))
+
+    # main table -> (table linking it to sources, key); every row of main needs a link (missing-source)
+    LINKS = {"claims": ("claim_sources", "claim_id"), "events": ("event_sources", "event_id"),
+             "affiliations": ("affiliation_sources", "affiliation_id")}
+    LINKED = {link: (main, key) for main, (link, key) in LINKS.items()}
 
     def links(self, main: str, key: str) -> list:
         if main not in self.link_index:
@@ -1013,17 +1228,16 @@ class Faults:
                 v = r[i]
                 if not v:
                     return False
-                if table in ("claim_sources", "event_sources"):
-                    main = "claims" if table == "claim_sources" else "events"
-                    key = r[tb.index["claim_id" if main == "claims" else "event_id"]]
-                    links = [x for x in self.links(main, key) if self.free(x)]
+                if table in self.LINKED:
+                    main, key_col = self.LINKED[table]
+                    links = [x for x in self.links(main, r[tb.index[key_col]]) if self.free(x)]
                     if len(links) < 2 or self.cites.get(r[tb.index["source_id"]], 0) < 2:
                         return False
                 return True
             r = self.random_row(table, ok)
             if r is None:
                 continue
-            if table in ("claim_sources", "event_sources"):
+            if table in self.LINKED:
                 self.cites[r[tb.index["source_id"]]] -= 1
             r[i] = self.misspell(r[i], self.id_sets[res])
             self.touch(r)
@@ -1032,8 +1246,7 @@ class Faults:
         return False
 
     def missing_source(self, table: str) -> bool:
-        key = {"claims": "claim_id", "events": "event_id"}.get(table)
-        link = {"claims": "claim_sources", "events": "event_sources"}.get(table)
+        link, key = self.LINKS.get(table, (None, None))
         if key is None or link not in self.rows or not self.t[table].has(key):
             return False
         ki = self.col(table, key)
@@ -1149,6 +1362,21 @@ class Faults:
         if table != "claims" or not tb.has("amount", "currency", "amount_period", "amount_qualifier", "predicate"):
             return False
         ia, ip = tb.index["amount"], tb.index["predicate"]
+        if code == "amount-range":
+            if not tb.has("amount_low", "amount_high"):
+                return False
+            il, ih, iq = tb.index["amount_low"], tb.index["amount_high"], tb.index["amount_qualifier"]
+            r = self.random_row(table, lambda r: r[il] != "" or r[ia] != "")
+            if r is None:
+                return False
+            if r[iq] == "range":  # bounds the wrong way round
+                low, high = float(r[il]), float(r[ih])
+                r[il], r[ih] = str(int(max(low, high)) + 250000), str(int(min(low, high)))
+            else:  # a bound on a figure that is not a range
+                r[il] = r[ia]
+            self.touch(r)
+            self.add(table, "amount_low", code, [r])
+            return True
         r = self.random_row(table, lambda r: r[ia] != "")
         if r is None:
             return False
@@ -1160,6 +1388,40 @@ class Faults:
         self.touch(r)
         self.add(table, "amount", code, [r])
         return True
+
+    def proposition_event(self, table: str) -> bool:
+        """A claim whose proposition names an event, moved to no event or another one."""
+        tb, pt = self.t[table], self.t["propositions"]
+        prop_event = {p[pt.index["proposition_id"]]: p[pt.index["event_id"]] for p in self.rows["propositions"] if isinstance(p, list)}
+        ie, ip = tb.index["event_id"], tb.index["proposition_id"]
+        cands = [r for r in self.rows[table] if isinstance(r, list) and self.free(r) and prop_event.get(r[ip])
+                 and r[ie] == prop_event[r[ip]]]  # few rows: drawn from the list, not by random probing
+        if not cands:
+            return False
+        r = self.rng.choice(cands)
+        events = self.s.ids.get("events") or []
+        other = events[int(self.rnd() * len(events))] if events and self.rnd() < 0.5 else ""
+        r[ie] = other if other != r[ie] else ""
+        self.touch(r)
+        self.add(table, "event_id", "proposition-event", [r])
+        return True
+
+    def identifier_format(self, table: str) -> bool:
+        """An outside id not in its scheme's form: a lowercase q, a leading zero."""
+        tb = self.t[table]
+        isch, iid = tb.index["scheme"], tb.index["identifier"]
+        r = self.random_row(table, lambda r: (IDENTIFIER_FORMATS.get(r[isch]) or (None,))[0] is not None)
+        if r is None:
+            return False
+        pattern = IDENTIFIER_FORMATS[r[isch]][0]
+        old = r[iid]
+        for new in (old.lower(), old[:1] + "0" + old[1:], "0" + old, old + " x"):
+            if not re.fullmatch(pattern, new) and not tb.field["identifier"].problems(new):
+                r[iid] = new
+                self.touch(r)
+                self.add(table, "identifier", "identifier-format", [r])
+                return True
+        return False
 
     def unfindable(self, table: str) -> bool:
         tb = self.t[table]
@@ -1187,7 +1449,7 @@ class Faults:
             return False
         b[iu] = a[iu]
         self.touch(a, b)
-        self.add(table, "url", "duplicate-url", [a, b], how="max")
+        self.add(table, "url", "duplicate-source", [a, b], how="max")
         return True
 
     def unused_source(self, table: str) -> bool:
@@ -1390,7 +1652,8 @@ class Faults:
         ("primary-key", "primary_key"), ("unique", "unique"), ("foreign-key", "foreign_key"), ("missing-source", "missing_source"),
         ("date-order", "date_order"), ("future-date", "future_date"), ("cycle", "cycle"),
         ("self-relation", "self_relation"), ("amount-incomplete", "amount"), ("amount-predicate", "amount"),
-        ("unfindable-source", "unfindable"), ("duplicate-url", "duplicate_url"), ("unused-source", "unused_source"),
+        ("amount-range", "amount"), ("proposition-event", "proposition_event"), ("identifier-format", "identifier_format"),
+        ("unfindable-source", "unfindable"), ("duplicate-source", "duplicate_url"), ("unused-source", "unused_source"),
         ("undated-claim", "claim_date"), ("claimant-not-founded", "claim_date"), ("claim-after-death", "claim_date"),
         ("redirect", "redirect"), ("extra-cell", "ragged"), ("missing-cell", "ragged"), ("blank-row", "blank_row"),
     ]
@@ -1406,7 +1669,7 @@ class Faults:
         if how == "foreign_key":
             return any(len(f) == 1 and res in self.id_sets for f, res, _ in tb.fks)
         if how == "missing_source":
-            return table in ("claims", "events") and {"claims": "claim_sources", "events": "event_sources"}[table] in self.rows
+            return table in self.LINKS and self.LINKS[table][0] in self.rows
         if how == "date_order":
             return any(tb.has(a, b) for a, b in self.PAIRS)
         if how == "future_date":
@@ -1423,6 +1686,10 @@ class Faults:
             return table == "claims"
         if how == "redirect":
             return table == "redirects"
+        if how == "proposition_event":
+            return table == "claims" and tb.has("event_id", "proposition_id") and bool(self.rows.get("propositions"))
+        if how == "identifier_format":
+            return table == "actor_identifiers" and tb.has("scheme", "identifier")
         return how in ("ragged", "blank_row")
 
     def run_kind(self, table: str, code: str, how: str) -> bool:
@@ -1471,7 +1738,7 @@ class Faults:
         out = {}
         for name, rows in self.rows.items():
             tb = self.t[name]
-            if self.deleted and name in ("claim_sources", "event_sources"):
+            if self.deleted and name in self.LINKED:
                 rows = [r for r in rows if id(r) not in self.deleted]
             header = self.header.get(name, tb.names)
             pos = [header.index(k) for k in tb.pk if k in header]
