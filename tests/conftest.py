@@ -50,3 +50,28 @@ def valid_package(tmp_path: Path) -> Path:
 # Tables the valid fixture declares (the summary line counts them): read, not restated, so adding a
 # table to the package does not break tests about something else.
 TABLES_IN_FIXTURE = len(json.loads((VALID / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+
+
+# Parity with frictionless (the reference validator), shared by test_validate_fixtures and test_parity.
+PARITY_EXEMPT = ("unsafe-path", "broken-schema-json")  # packages frictionless cannot open at all
+
+
+def frictionless_row_findings(descriptor) -> set[tuple[str, int, str | None]]:
+    import frictionless
+
+    report = frictionless.validate(str(descriptor), limit_errors=0)
+    found = set()
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            if row is not None:
+                found.add((task.place, row, getattr(error, "field_name", None) or None))
+    return found
+
+
+def covered(ours: set[tuple[str, int, str | None]], theirs: tuple[str, int, str | None]) -> bool:
+    """A cell error needs ours at its cell (or a whole-row finding); a row error, ours on its line."""
+    path, line, field = theirs
+    if field is None:
+        return any(p == path and n == line for p, n, _ in ours)
+    return (path, line, field) in ours or (path, line, None) in ours

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from conftest import ROOT, TABLES_IN_FIXTURE, VALID, broken_names, build_package, expected_for, run_cli
+from conftest import (PARITY_EXEMPT, ROOT, TABLES_IN_FIXTURE, VALID, broken_names, build_package, covered, expected_for,
+                      frictionless_row_findings, run_cli)
 from ihr.findings import Finding, Report
 from ihr.render import render_text
 
@@ -25,8 +26,9 @@ def test_valid_fixture_has_no_findings(valid_package):
 
 @pytest.mark.parametrize("name", broken_names())
 def test_broken_fixture(name, tmp_path):
-    """One run of the CLI per fixture: the JSON report has the expected findings, and the same
-    report renders as text with every finding and the summary line (the text path through the CLI
+    """One run of the CLI per fixture: the JSON report has the expected findings, every row or cell
+    finding of frictionless (the reference validator) is among them, and the same report renders
+    as text with every finding and the summary line (the text path through the CLI
     is exercised by the tests below; validating every fixture twice, once per format, doubled the
     suite's slowest part)."""
     package = build_package(tmp_path, name)
@@ -42,6 +44,11 @@ def test_broken_fixture(name, tmp_path):
     assert as_text.splitlines()[-1].startswith("valid:" if report["valid"] else "INVALID:")
     for f in report["findings"]:
         assert f"{f['code']}: {f['message']}" in as_text
+    if name not in PARITY_EXEMPT:  # whatever row or cell frictionless flags, ihr flags too
+        theirs = frictionless_row_findings(package / "datapackage.json")
+        ours = {(f["path"], f["line"], f["column"]) for f in report["findings"] if f["line"]}
+        missing = [t for t in sorted(theirs, key=str) if not covered(ours, t)]
+        assert not missing, f"frictionless reports {missing} that ihr does not"
 
 
 def test_text_names_file_line_column_and_suggests_the_nearest_id(tmp_path):
