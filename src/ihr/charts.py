@@ -126,7 +126,7 @@ def write_charts(root: str | Path = ".", out_dir: str | Path | None = None) -> l
     root = Path(root)
     out = Path(out_dir) if out_dir is not None else root / "build" / "charts"
     out.mkdir(parents=True, exist_ok=True)
-    from ihr.site.data import load_site_data
+    from ihr.site.data import events_in_date_order, load_site_data
     from ihr.site.svg import network_svg, timeline_svg
 
     con = connect(root)
@@ -136,7 +136,7 @@ def write_charts(root: str | Path = ".", out_dir: str | Path | None = None) -> l
         data = load_site_data(con)
     finally:
         con.close()
-    events = sorted(data.events.values(), key=lambda e: (e["date_start"] is None, e["date_start"], e["event_id"]))
+    events = events_in_date_order(data)
     pictures = {
         "funding.svg": render_svg(funding_spec(marks, f"Iran's funding of Hamas: estimates by claimant (dataset {version})")),
         # The explorer's own pictures, with links that lead nowhere outside the site stripped of their target.

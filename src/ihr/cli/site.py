@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 
@@ -15,20 +13,11 @@ import click
 def site(path: str, out_dir: str | None, no_sql: bool) -> None:
     """Write the explorer: a page per actor, event, claim, source and contested question, the
     timeline, network and funding pages, search, and the SQL console (DuckDB-WASM)."""
-    from ihr.build import BuildRefused
     from ihr.charts import ChartsUnavailable
-    from ihr.findings import PackageUnreadable
-    from ihr.render import render_text
+    from ihr.cli.errors import exit_on_build_errors
     from ihr.site import SiteRefused, build_site
 
-    try:
+    with exit_on_build_errors("no site", ChartsUnavailable, SiteRefused):
         result = build_site(path, out_dir, with_sql=not no_sql)
-    except (PackageUnreadable, ChartsUnavailable, SiteRefused) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except BuildRefused as exc:
-        click.echo(render_text(exc.report, limit=50), err=True)
-        click.echo("error: no site, the package does not validate", err=True)
-        sys.exit(1)
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
     click.echo(f"wrote {result.out_dir} in {result.seconds:.1f}s ({pages}){'' if result.with_sql else '; no SQL console'}")

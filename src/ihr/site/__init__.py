@@ -13,7 +13,6 @@ import csv
 import gzip
 import io
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ihr.site.data import SiteData, date_label, load_site_data
+from ihr.site.data import SiteData, date_label, events_in_date_order, load_site_data
 from ihr.site.svg import network_svg, timeline_svg
 
 HERE = Path(__file__).parent
@@ -127,7 +126,7 @@ def _bundle_console(repo: Path, out: Path) -> None:
 def build_site(root: str | Path = ".", out_dir: str | Path | None = None, with_sql: bool = True) -> SiteResult:
     """Write the whole site into out_dir (default build/site), replacing what was there only once
     the new site is complete."""
-    from ihr.charts import funding_marks, funding_spec, render_svg
+    from ihr.charts import funding_marks
     from ihr.query import connect, ensure_database
 
     started = time.perf_counter()
@@ -142,7 +141,7 @@ def build_site(root: str | Path = ".", out_dir: str | Path | None = None, with_s
         con.close()
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent if out.parent.exists() else None))
     try:
-        result = _render(data, marks, staging, funding_spec, render_svg)
+        result = _render(data, marks, staging)
         if with_sql:
             _bundle_console(root, staging)
             _site_database(database, staging / "data" / SITE_DATABASE)
@@ -158,7 +157,9 @@ def build_site(root: str | Path = ".", out_dir: str | Path | None = None, with_s
     return result
 
 
-def _render(data: SiteData, marks, out: Path, funding_spec, render_svg) -> SiteResult:
+def _render(data: SiteData, marks, out: Path) -> SiteResult:
+    from ihr.charts import funding_spec, render_svg
+
     env = _environment()
     result = SiteResult(out)
     meta = data.meta
@@ -210,7 +211,7 @@ def _render(data: SiteData, marks, out: Path, funding_spec, render_svg) -> SiteR
          headers=["Question", "Affirm", "Deny", "No evidence", "Neither"],
          rows=[[link(f"{q['proposition_id']}.html", q["statement"]), q["n_affirming"], q["n_denying"], q["n_no_evidence"], q["n_neither"]]
                for q in data.questions.values()])
-    events = sorted(data.events.values(), key=lambda e: (e["date_start"] is None, e["date_start"], e["event_id"]))
+    events = events_in_date_order(data)
     for e in events:
         e["label"] = date_label(e["date_start_text"], e["date_start_precision"])
     names = {k: v["name"] for k, v in data.actors.items()}
@@ -222,7 +223,7 @@ def _render(data: SiteData, marks, out: Path, funding_spec, render_svg) -> SiteR
     rows = []
     for f in data.funding:
         usd = [f["usd_per_year_low"], f["usd_per_year"], f["usd_per_year_high"]]
-        rows.append({**f, "figure": _amount_text({**f, "amount_period": f["amount_period"]}),
+        rows.append({**f, "figure": _amount_text(f),
                      "usd": "–".join("" if v is None else f"{v / 1e6:,.1f}" for v in usd) if any(v is not None for v in usd) else ""})
     page("funding.html", "funding.html", "Funding: who estimates how much", funding=rows,
          svg=render_svg(funding_spec(marks, f"Iran's funding of Hamas: estimates by claimant (dataset {data.meta['dataset_version']})")))

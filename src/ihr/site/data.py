@@ -94,6 +94,11 @@ def load_site_data(con) -> SiteData:
     return data
 
 
+def events_in_date_order(data: SiteData) -> list[dict]:
+    """Events by start date (undated last), ties by id: the order of the timeline and its picture."""
+    return sorted(data.events.values(), key=lambda e: (e["date_start"] is None, e["date_start"], e["event_id"]))
+
+
 def date_label(text: str | None, precision: str | None) -> str:
     """A partial date as people read it, never more precise than it is (1987, Dec 1987, 14 Dec 1987)."""
     if not text:
