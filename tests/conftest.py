@@ -75,3 +75,15 @@ def covered(ours: set[tuple[str, int, str | None]], theirs: tuple[str, int, str 
     if field is None:
         return any(p == path and n == line for p, n, _ in ours)
     return (path, line, field) in ours or (path, line, None) in ours
+
+
+def assert_catalogued(findings: list[dict]) -> None:
+    """Every finding's code is in the finding catalogue, with its severity and layer."""
+    from ihr.catalogue import catalogue
+
+    codes = catalogue()
+    for f in findings:
+        info = codes.get(f["code"])
+        assert info is not None, f"finding code {f['code']!r} is not catalogued (ihr/catalogue.py): {f}"
+        assert f["severity"] in info.severity.split(", "), (f, info)
+        assert f["layer"] == info.layer, (f, info)

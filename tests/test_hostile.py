@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, assert_catalogued, run_cli
 
 sys.path.insert(0, str(FIXTURES / "hostile"))
 from cases import CASES, Case  # noqa: E402
@@ -85,6 +85,7 @@ def test_validate_answers_every_hostile_case(case, tmp_path, monkeypatch):
     for path, line, code in case.expected:
         assert any(f["path"] == path and (line is None or f["line"] == line) and (code is None or f["code"] == code)
                    for f in findings), f"expected {(path, line, code)}; got {[(f['path'], f['line'], f['code']) for f in findings][:20]}"
+    assert_catalogued(findings)
     if case.exit == 1:
         import ihr.checks.files as files
         from ihr.validate import validate_package

@@ -47,17 +47,18 @@ def test_pd_before_agrees_with_comparing_dates(con, a, b):
     assert fast == exact, (a, b)
 
 
-def _field(**kwargs) -> FieldSpec:
-    return FieldSpec(name="x", type=kwargs.pop("type", "string"), **kwargs)
+def _field(**constraints) -> FieldSpec:
+    return FieldSpec.of("x", constraints.pop("type", "string"), **constraints)
 
 
 FIELDS = [
-    _field(min_length=3, max_length=10),
-    _field(partial_date=True, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
-    _field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=12),
+    _field(minLength=3, maxLength=10),
+    _field(partialDate=True, pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+    _field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", maxLength=12),
     _field(enum=("affirms", "denies")),
     _field(type="integer", minimum=1, maximum=6),
     _field(type="number", minimum=0),
+    _field(type="number", exclusiveMinimum=0, exclusiveMaximum=1.5),
     _field(required=True),
 ]
 

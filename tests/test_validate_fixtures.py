@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import (PARITY_EXEMPT, ROOT, TABLES_IN_FIXTURE, VALID, broken_names, build_package, covered, expected_for,
+from conftest import (PARITY_EXEMPT, ROOT, TABLES_IN_FIXTURE, VALID, assert_catalogued, broken_names, build_package, covered, expected_for,
                       frictionless_row_findings, run_cli)
 from ihr.findings import Finding, Report
 from ihr.render import render_text
@@ -40,6 +40,7 @@ def test_broken_fixture(name, tmp_path):
     for e in expected["expected"]:
         assert (e["path"], e["line"], e["column"], e["code"]) in got, f"missing {e}; got {sorted(got, key=str)}"
     assert report["valid"] is (expected["exit"] == 0)
+    assert_catalogued(report["findings"])
     as_text = render_text(Report(findings=[Finding(**f) for f in report["findings"]], stats=report["stats"]))
     assert as_text.splitlines()[-1].startswith("valid:" if report["valid"] else "INVALID:")
     for f in report["findings"]:

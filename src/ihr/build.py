@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ihr.checks.files import quote_ident
-from ihr.checks.rows import sql_string
+from ihr.constraints import FIELD_TYPES
+from ihr.sql import quote_ident, sql_string
 from ihr.findings import PackageUnreadable, Report
 from ihr.package import FieldSpec, PackageSpec, TableSpec
 
@@ -31,7 +31,6 @@ DATABASE_NAME = "iran-hamas-relations.duckdb"
 STORAGE_VERSION = "v1.0.0"
 OLDEST_DUCKDB = "1.1.0"  # the oldest DuckDB that opens the database (README; Makefile's .venv-duckdb1)
 VIEWS_PATH = "schemas/views.sql"
-SCALAR_TYPES = {"string": "VARCHAR", "number": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN"}
 
 
 class BuildRefused(Exception):
@@ -59,7 +58,7 @@ def typed_columns(f: FieldSpec) -> list[tuple[str, str, str]]:
             (f"{f.name}_precision", "VARCHAR", f"pd_precision({col})"),
             (f"{f.name}_text", "VARCHAR", col),
         ]
-    sql_type = SCALAR_TYPES.get(f.type, "VARCHAR")
+    sql_type = FIELD_TYPES[f.type].sql_type if f.type in FIELD_TYPES else "VARCHAR"
     return [(f.name, sql_type, col if sql_type == "VARCHAR" else f"CAST({col} AS {sql_type})")]
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ihr.constraints import constraint_changes
 from ihr.fmt import Refused, parse_table
 from ihr.package import DESCRIPTOR_NAME, PackageSpec, TableSpec
 
@@ -172,26 +173,7 @@ def _field_changes(old: TableSpec, new: TableSpec) -> list[SchemaChange]:
         a, b = old_fields[name], new_fields[name]
         if a.type != b.type or a.partial_date != b.partial_date:
             changes.append(SchemaChange(name, "retyped", f"{a.type} -> {b.type}", "major"))
-        if a.required != b.required:
-            changes.append(SchemaChange(name, "required", f"{a.required} -> {b.required}", "major" if b.required else "minor"))
-        if a.enum != b.enum:
-            before, after = set(a.enum or ()), set(b.enum or ())
-            if a.enum is None:
-                changes.append(SchemaChange(name, "enum-added", f"{sorted(map(str, after))}", "major"))
-            elif b.enum is None or after >= before:
-                changes.append(SchemaChange(name, "enum-loosened", f"added {sorted(map(str, after - before))}", "minor"))
-            else:
-                changes.append(SchemaChange(name, "enum-tightened", f"removed {sorted(map(str, before - after))}", "major"))
-        if a.pattern != b.pattern:
-            level = "minor" if b.pattern is None else "major"
-            changes.append(SchemaChange(name, "pattern", f"{a.pattern} -> {b.pattern}", level))
-        for attr, tighter in (("max_length", lambda x, y: y is not None and (x is None or y < x)),
-                              ("min_length", lambda x, y: y is not None and (x is None or y > x)),
-                              ("maximum", lambda x, y: y is not None and (x is None or y < x)),
-                              ("minimum", lambda x, y: y is not None and (x is None or y > x))):
-            x, y = getattr(a, attr), getattr(b, attr)
-            if x != y:
-                changes.append(SchemaChange(name, attr.replace("_", "-"), f"{x} -> {y}", "major" if tighter(x, y) else "minor"))
+        changes += [SchemaChange(name, c.kind, c.detail, c.level) for c in constraint_changes(a, b)]
         if a.description != b.description or a.categories != b.categories and a.enum == b.enum:
             changes.append(SchemaChange(name, "documentation", "description or definitions changed", "patch"))
     if old.primary_key != new.primary_key:

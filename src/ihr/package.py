@@ -11,9 +11,12 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ihr.findings import Finding, PackageUnreadable
+
+if TYPE_CHECKING:
+    from ihr.constraints import CellCheck
 
 DESCRIPTOR_NAME = "datapackage.json"
 # datapackage.json and each Table Schema are refused unread above this size (ours are a few kB; a
@@ -45,21 +48,46 @@ class Category:
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field of a Table Schema. Its constraints are kept as the descriptor states them; what a
+    constraint means (its SQL, Pandera check, codebook words, version bump) is asked of
+    `ihr.constraints`, through the methods below, by every consumer."""
+
     name: str
     type: str
     description: str = ""
-    required: bool = False
-    unique: bool = False
-    enum: tuple[Any, ...] | None = None
-    pattern: str | None = None
     pattern_description: str = ""  # the custom field property `patternDescription`: the pattern in words
-    min_length: int | None = None
-    max_length: int | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    partial_date: bool = False
     categories: tuple[Category, ...] = ()
+    constraints: tuple[tuple[str, Any], ...] = ()  # (property, value) of every constraint the field carries
 
+    @classmethod
+    def of(cls, name: str, type: str = "string", **constraints: Any) -> FieldSpec:
+        """A field from constraint properties as a schema writes them (`pattern=`, `maxLength=`...)."""
+        return cls(name, type, constraints=tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in constraints.items()))
+
+    def constraint(self, prop: str) -> Any:
+        """The value of constraint `prop` on this field, None when it has none."""
+        return next((v for k, v in self.constraints if k == prop), None)
+
+    required = property(lambda self: bool(self.constraint("required")))
+    unique = property(lambda self: bool(self.constraint("unique")))
+    enum = property(lambda self: self.constraint("enum"))
+    pattern = property(lambda self: self.constraint("pattern"))
+    min_length = property(lambda self: self.constraint("minLength"))
+    max_length = property(lambda self: self.constraint("maxLength"))
+    minimum = property(lambda self: self.constraint("minimum"))
+    maximum = property(lambda self: self.constraint("maximum"))
+    partial_date = property(lambda self: bool(self.constraint("partialDate")))
+
+    def sql_checks(self) -> list[CellCheck]:
+        """SQL conditions over the raw text that find every cell breaking the type or a constraint."""
+        from ihr.constraints import sql_checks
+
+        return sql_checks(self)
+
+    def codebook_text(self) -> str:
+        from ihr.constraints import codebook_words
+
+        return codebook_words(self)
 
 @dataclass(frozen=True)
 class ForeignKey:
@@ -185,26 +213,24 @@ def inside_package(root: Path, relative: str) -> bool:
 
 
 def field_from_descriptor(d: dict[str, Any]) -> FieldSpec:
+    from ihr.constraints import CONSTRAINTS
+
     c = d.get("constraints") or {}
-    enum = c.get("enum")
     cats = tuple(
         Category(x["value"], str(x.get("label", ""))) for x in d.get("categories") or [] if isinstance(x, dict) and "value" in x
     )
+    held = []
+    for constraint in CONSTRAINTS:
+        value = (d if constraint.on_field else c).get(constraint.property)
+        if value is not None and value is not False and constraint.accepts(value):
+            held.append((constraint.property, tuple(value) if isinstance(value, list) else value))
     return FieldSpec(
         name=str(d.get("name", "")),
         type=str(d.get("type", "any")),
         description=str(d.get("description", "")),
-        required=bool(c.get("required", False)),
-        unique=bool(c.get("unique", False)),
-        enum=tuple(enum) if isinstance(enum, list) else None,
-        pattern=c.get("pattern"),
         pattern_description=str(d.get("patternDescription") or ""),
-        min_length=c.get("minLength"),
-        max_length=c.get("maxLength"),
-        minimum=c.get("minimum"),
-        maximum=c.get("maximum"),
-        partial_date=bool(d.get("partialDate", False)),
         categories=cats,
+        constraints=tuple(held),
     )
 
 

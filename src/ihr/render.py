@@ -75,3 +75,14 @@ def render_github(report: Report) -> str:
         out.append(f"::{f.severity} {','.join(props)}::{_escape_data(column + f.message + hint)}")
     out.append(summary_line(report))
     return "\n".join(out)
+
+
+def render_catalogue(codes: dict) -> str:
+    """The finding catalogue as a text table: code, severity, layer, then meaning and fix indented."""
+    lines = [f"{len(codes)} finding codes (ihr.catalogue)", ""]
+    for code, info in sorted(codes.items()):
+        lines.append(f"{code}  [{info.severity}; {info.layer}]")
+        lines.append(f"    {info.description}")
+        if info.fix:
+            lines.append(f"    fix: {info.fix}")
+    return "\n".join(lines)

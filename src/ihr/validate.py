@@ -12,8 +12,10 @@ from ihr.findings import Finding, Report
 from ihr.messages import humanize
 from ihr.package import PackageSpec, TableSpec
 
+from ihr.constraints import untypeable_codes
+
 # Raw-text codes that make a row unfit for typing; such rows are kept out of the Pandera layer.
-UNTYPEABLE = {"type", "required", "enum", "pattern", "length", "invalid-date", "minimum", "maximum"}
+UNTYPEABLE = untypeable_codes()
 
 
 def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]:

@@ -32,7 +32,7 @@ def membership_cte(ctx: RuleContext) -> str:
     return MEMBERSHIP_SQL.format(affiliation_edges=affiliation_edges)
 
 
-@rule("person-without-affiliation", "error", "actors", "affiliations")
+@rule("person-without-affiliation", "error", "actors", "affiliations", fix="add a sourced affiliation for the person")
 def every_person_is_placed(ctx: RuleContext) -> Iterable[Finding]:
     """A person with no recorded post cannot be counted among "Iranian officials" or "Hamas
     leaders"; every person needs at least one sourced affiliation (an outlet or institute for a
@@ -45,7 +45,7 @@ def every_person_is_placed(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{actor_id}" has no row in affiliations; add the post its claims and events rest on, with a source', actor_id)
 
 
-@rule("affiliation-outside-lifetime", "error", "affiliations", "actors")
+@rule("affiliation-outside-lifetime", "error", "affiliations", "actors", fix="correct the affiliation's dates or the person's")
 def posts_fit_lifetimes(ctx: RuleContext) -> Iterable[Finding]:
     """A post cannot start before its holder or its organisation existed, nor end after either
     ceased to exist (a death, a dissolution); such a row has a wrong date or a wrong actor."""
@@ -64,7 +64,7 @@ def posts_fit_lifetimes(ctx: RuleContext) -> Iterable[Finding]:
                            f'"{value}" falls outside the lifetime of the {column} {actor_id} ({span})', value)
 
 
-@rule("affiliation-overlap", "error", "affiliations", reads={"affiliations": ("role",)})
+@rule("affiliation-overlap", "error", "affiliations", reads={"affiliations": ("role",)}, fix="merge the two affiliation rows or correct their dates")
 def posts_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     """Two rows for one person, organisation and role over overlapping periods (or both undated)
     are one post entered twice, which doubles it in every membership count; an undated row beside a
@@ -87,7 +87,7 @@ def posts_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
                            f'"{affiliation_id}" repeats the post of "{other}" (line {other_line}) over an overlapping period', affiliation_id)
 
 
-@rule("claim-outside-affiliation", "warning", "claims", "actors", "affiliations")
+@rule("claim-outside-affiliation", "warning", "claims", "actors", "affiliations", fix="check the claimant, the claim date and the affiliation's dates")
 def claims_fall_within_posts(ctx: RuleContext) -> Iterable[Finding]:
     """A named or official claim by a person is attributed through the post they held when they
     made it; a dated claim outside every recorded post means a missing post or a wrong date."""
@@ -105,7 +105,7 @@ def claims_fall_within_posts(ctx: RuleContext) -> Iterable[Finding]:
                        f'{claimant} held none of its recorded posts on "{claimed}"; add the post the claim was made in, or check the date', claimed)
 
 
-@rule("proposition-rollup", "error", "claims", "propositions", "actors")
+@rule("proposition-rollup", "error", "claims", "propositions", "actors", fix="point the claim to a proposition about its subject, or correct the subject")
 def claims_fit_their_question(ctx: RuleContext) -> Iterable[Finding]:
     """A claim answers a question about its proposition's subject and object only if its own
     subject (and object, when it names one) is that actor or part of it (the IRGC is part of Iran,
@@ -126,7 +126,7 @@ def claims_fit_their_question(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{value}" is not {expected} or part of it, so the claim does not answer "{proposition}"', value)
 
 
-@rule("proposition-event", "error", "claims", "propositions")
+@rule("proposition-event", "error", "claims", "propositions", fix="give the claim its proposition's event_id")
 def claims_share_their_question_event(ctx: RuleContext) -> Iterable[Finding]:
     """A claim answering a question about one event is about that event; without the event_id it
     drops out of every question asked of the event."""
@@ -139,7 +139,7 @@ def claims_share_their_question_event(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{event or ""}" should be "{expected}", the event of "{proposition}"', event)
 
 
-@rule("contested-without-proposition", "warning", "claims", "propositions")
+@rule("contested-without-proposition", "warning", "claims", "propositions", fix="point the claim to the proposition (question) it answers")
 def contested_claims_name_their_question(ctx: RuleContext) -> Iterable[Finding]:
     """Claims on one subject, predicate, object and event that take different stances answer a
     contested question; one without a proposition_id drops out of contested_claims."""

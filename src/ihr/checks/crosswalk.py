@@ -25,7 +25,7 @@ IDENTIFIER_FORMATS: dict[str, tuple[str | None, str]] = {
 }
 
 
-@rule("identifier-format", "error", TABLE)
+@rule("identifier-format", "error", TABLE, fix="write the identifier in its scheme's format")
 def identifiers_fit_their_scheme(ctx: RuleContext) -> Iterable[Finding]:
     """An identifier that does not have its scheme's form (a lowercase q, a leading zero, a label
     in place of an id) joins nothing, or the wrong item, in the register it points to."""
@@ -42,7 +42,7 @@ identifiers_fit_their_scheme.__doc__ = (identifiers_fit_their_scheme.__doc__ or 
     f"{scheme}: {meaning}" + (f" (`{pattern}`)" if pattern else "") for scheme, (pattern, meaning) in IDENTIFIER_FORMATS.items()) + "."
 
 
-@rule("shared-identifier", "error", TABLE)
+@rule("shared-identifier", "error", TABLE, fix="keep the identifier on the one actor it names")
 def identifiers_name_one_actor(ctx: RuleContext) -> Iterable[Finding]:
     """One outside id given to two of our actors means either the two are one actor entered twice
     (merge them) or one of them points at the wrong item (a namesake, a parent organisation);

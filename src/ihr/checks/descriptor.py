@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ihr.constraints import FIELD_TYPES, UNSUPPORTED_CONSTRAINTS, constraint_properties, field_properties
 from ihr.findings import Finding, PackageUnreadable
 from ihr.package import (
     DESCRIPTOR_NAME,
@@ -33,13 +34,19 @@ RESOURCE_PROPERTIES = {
 SCHEMA_PROPERTIES = {"$schema", "fields", "fieldsMatch", "missingValues", "primaryKey", "uniqueKeys", "foreignKeys"}
 FIELD_PROPERTIES = {
     "name", "title", "type", "format", "description", "example", "constraints", "rdfType",
-    "missingValues", "categories", "categoriesOrdered", "partialDate", "patternDescription",
+    "missingValues", "categories", "categoriesOrdered", "patternDescription",
 }
-CONSTRAINT_PROPERTIES = {
-    "required", "unique", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "jsonSchema", "pattern", "enum",
-}
-SUPPORTED_TYPES = {"string", "integer", "number", "boolean"}
+SUPPORTED_TYPES = set(FIELD_TYPES)
+
+
+def known_field_properties() -> set[str]:
+    """Field properties: the spec's, ours, and the registered constraints that sit on a field."""
+    return FIELD_PROPERTIES | field_properties()
+
+
+def known_constraint_properties() -> set[str]:
+    """Keys a `constraints` object may hold: the registered constraints, and those refused as unsupported."""
+    return constraint_properties() | UNSUPPORTED_CONSTRAINTS
 
 
 def _unknown(obj: Any, allowed: set[str], where: str, path: str) -> list[Finding]:
@@ -99,8 +106,12 @@ def _schema_findings(schema: dict[str, Any], shown_as: str, later: ReferenceChec
             continue
         name = f.get("name", f"#{i}")
         names.append(name)
-        found += _unknown(f, FIELD_PROPERTIES, f"field {name!r}", shown_as)
-        found += _unknown(f.get("constraints"), CONSTRAINT_PROPERTIES, f"field {name!r} constraints", shown_as)
+        found += _unknown(f, known_field_properties(), f"field {name!r}", shown_as)
+        found += _unknown(f.get("constraints"), known_constraint_properties(), f"field {name!r} constraints", shown_as)
+        for key in sorted(set(f.get("constraints") or {}) & UNSUPPORTED_CONSTRAINTS):
+            found.append(Finding(shown_as, None, None, "unsupported-constraint", "error",
+                                 f"field {name!r}: constraint {key!r} is not enforced by ihr; remove it or check it another way",
+                                 value=key, layer="descriptor"))
         if f.get("type", "string") not in SUPPORTED_TYPES:
             found.append(Finding(shown_as, None, None, "invalid-descriptor", "error",
                                  f"field {name!r}: type {f.get('type')!r} is not supported by ihr", layer="descriptor"))

@@ -60,7 +60,7 @@ def _pairs(keyed: Iterable[tuple[str, int, str]], marked: set[frozenset[str]]) -
     return found
 
 
-@rule("duplicate-actor", "error", "actors", reads={"actors": ("name", "aliases")})
+@rule("duplicate-actor", "error", "actors", reads={"actors": ("name", "aliases")}, fix="merge the two rows (ihr merge), or record them in not_duplicates if they are different actors")
 def actors_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     """Two actor rows whose names or aliases match after folding case, accents, hyphens, `al-`/`el-`
     and common transliteration variants are usually one actor entered twice, which splits its claims
@@ -76,7 +76,7 @@ def actors_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
                        "merge them, or mark the pair in not_duplicates", actor_id)
 
 
-@rule("duplicate-source", "error", "sources", reads={"sources": ("title", "publisher")})
+@rule("duplicate-source", "error", "sources", reads={"sources": ("title", "publisher")}, fix="merge the two rows (ihr merge), or record them in not_duplicates if they are different sources")
 def sources_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     """Two source rows for one document (the same url once scheme, `www.`, fragment and tracking
     parameters are dropped, or the same publisher and date with nearly the same title) count one
@@ -107,7 +107,7 @@ def sources_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
         groups[(publisher, date)].append((line, sid, words))
 
 
-@rule("duplicate-claim", "error", "claims")
+@rule("duplicate-claim", "error", "claims", fix="merge the two rows (ihr merge), or record them in not_duplicates if they are different claims")
 def claims_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     """Two claims by one claimant with one stance on one question (proposition, or subject,
     predicate and object) on one date, about one event, period and amount, are usually one
@@ -134,7 +134,7 @@ def claims_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
                        "merge them, or mark the pair in not_duplicates", cid)
 
 
-@rule("stale-not-duplicate", "error", "not_duplicates")
+@rule("stale-not-duplicate", "error", "not_duplicates", fix="correct or remove the not_duplicates row")
 def distinct_pairs_name_rows(ctx: RuleContext) -> Iterable[Finding]:
     """A pair marked distinct must name two rows that exist, or the mark hides nothing and rots."""
     keys = {"actors": "actor_id", "sources": "source_id", "claims": "claim_id"}

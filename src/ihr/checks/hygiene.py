@@ -33,6 +33,18 @@ PROBLEMS = (
 )
 
 
+# The codes this rule reports (never "hygiene" itself), with what each means and how to fix it.
+EMITTED = {
+    "local-path": ("a cell names a path on some machine", "say what is known about the source instead"),
+    "file-reference": ("a cell refers to a file that is not part of the dataset", "say what the file said, with its source"),
+    "workflow-note": ("a cell notes how the row was made rather than what is known of the source",
+                      "say what is known about the source instead"),
+    "tracking-parameter": ("a url carries tracking or pop-up parameters (utm_*, fbclid, TB_iframe)",
+                           "write the url without them (the message shows it)"),
+}
+HYGIENE_CODES = tuple(EMITTED)
+
+
 def is_url_field(field: FieldSpec) -> bool:
     return bool(field.pattern and field.pattern.startswith("^https?://"))
 
@@ -66,7 +78,7 @@ def _prose_fields(package: PackageSpec) -> dict[str, list[str]]:
     return {name: _text_fields(table)[0] for name, table in package.tables.items()}
 
 
-@rule("hygiene", "error", reads=_prose_fields)
+@rule("hygiene", "error", reads=_prose_fields, fix="say what is known about the source instead", emits=HYGIENE_CODES)
 def data_speaks_of_the_world(ctx: RuleContext) -> Iterable[Finding]:
     """A published row must not name a path on someone's machine, a file readers do not get, or how
     it was made ("not seen by this helper"), and a url must not carry tracking or pop-up parameters

@@ -11,13 +11,13 @@ from typing import Callable
 
 import duckdb
 
-from ihr.checks.files import flagged_table, quote_ident
+from ihr.checks.files import flagged_table
+from ihr.constraints import FIELD_TYPES, URL_PATTERN, CellCheck, pattern_prefilter  # noqa: F401 - the last two: tests
+from ihr.sql import quote_ident, sql_string
 from ihr.checks.text import pattern_implies_clean, suspect_sql, text_findings, values_are_clean
 from ihr.findings import Finding
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec
 
-NUMBER_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
-INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 HINT_LIMIT = 200  # "did you mean" hints for at most this many broken references per key
 HINT_BLOCKING_IDS = 20_000  # above this many ids, hints compare only ids with the same first characters
 HINT_BLOCK_PREFIX = 5
@@ -47,113 +47,16 @@ CREATE OR REPLACE TEMP MACRO pd_precision(s) AS CASE length(s) WHEN 4 THEN 'year
 """
 
 
-URL_PATTERN = r"^https?://[^\s@/]+(/[^\s]*)?$"
-RE2_WHITESPACE = (9, 10, 11, 12, 13, 32)  # RE2's \s is [\t\n\f\r ]; the vertical tab is added for safety
-
-
-def pattern_prefilter(pattern: str, col: str) -> str | None:
-    """A cheaper condition, true for every present value the pattern rejects, for a pattern the
-    schemas put on large columns; the regular expression then decides on the flagged rows.
-    None: no shortcut known, the pattern itself is the flag. Each shortcut is tested against its
-    pattern (tests/test_shortcuts.py)."""
-    if pattern == URL_PATTERN:
-        # Rejected: another scheme, an empty host, an @ in the host, white space anywhere.
-        spaces = " OR ".join(f"contains({col}, chr({b}))" for b in RE2_WHITESPACE)
-        return (f"NOT (prefix({col}, 'https://') OR prefix({col}, 'http://')) OR strlen({col}) <= 8 "
-                f"OR prefix({col}, 'http:///') OR prefix({col}, 'https:///') OR contains({col}, '@') OR {spaces}")
-    return None
-
-
-def sql_string(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-@dataclass(frozen=True)
-class CellCheck:
-    """One constraint on one column: the SQL condition that marks a failing cell, and how to say it.
-
-    `prefilter`, when set, is a cheaper condition true for at least every failing cell; the read's
-    row flag uses it, and `condition` then decides on the flagged rows."""
-
-    column: str
-    code: str
-    condition: str
-    message: str
-    prefilter: str | None = None
-
-    @property
-    def flag(self) -> str:
-        return self.prefilter or self.condition
-
-
 def cell_checks(field: FieldSpec) -> list[CellCheck]:
-    """Translate one field's type and constraints into SQL conditions over its raw text."""
-    col = quote_ident(field.name)
-    present = f"{col} IS NOT NULL"
-    checks: list[CellCheck] = []
-    if field.required:
-        checks.append(CellCheck(field.name, "required", f"{col} IS NULL", "a value is required"))
-    typed_ok = "true"
-    if field.type == "number":
-        checks.append(CellCheck(field.name, "type", f"{present} AND NOT regexp_full_match({col}, {sql_string(NUMBER_PATTERN)})", "is not a number"))
-        typed_ok = f"regexp_full_match({col}, {sql_string(NUMBER_PATTERN)})"
-        typed = f"TRY_CAST({col} AS DOUBLE)"
-    elif field.type == "integer":
-        checks.append(CellCheck(field.name, "type", f"{present} AND (NOT regexp_full_match({col}, {sql_string(INTEGER_PATTERN)}) OR TRY_CAST({col} AS BIGINT) IS NULL)", "is not an integer"))
-        typed_ok = f"TRY_CAST({col} AS BIGINT) IS NOT NULL"
-        typed = f"TRY_CAST({col} AS BIGINT)"
-    elif field.type == "boolean":
-        checks.append(CellCheck(field.name, "type", f"{present} AND {col} NOT IN ('true', 'false')", "is not true or false"))
-        typed = col
-    else:
-        typed = col
-    if field.enum is not None:
-        allowed = ", ".join(sql_string(v) for v in field.enum)
-        shown = ", ".join(str(v) for v in field.enum)
-        if field.type in ("integer", "number"):
-            cond = f"{present} AND {typed_ok} AND {typed} NOT IN ({', '.join(str(v) for v in field.enum)})"
-        else:
-            cond = f"{present} AND {col} NOT IN ({allowed})"
-        checks.append(CellCheck(field.name, "enum", cond, f"is not one of: {shown}"))
-    if field.pattern:
-        shortcut = pattern_prefilter(field.pattern, col)
-        checks.append(CellCheck(field.name, "pattern", f"{present} AND NOT regexp_full_match({col}, {sql_string(field.pattern)})",
-                                f"does not match the pattern {field.pattern}",
-                                prefilter=f"{present} AND ({shortcut})" if shortcut else None))
-    if field.min_length is not None:
-        # length() counts characters (a pass over the text); strlen() is the stored byte count, and a
-        # UTF-8 character takes 1 to 4 bytes.
-        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) < {int(field.min_length)}", f"is shorter than {field.min_length} characters",
-                                prefilter=f"{present} AND strlen({col}) < {4 * int(field.min_length)}"))
-    if field.max_length is not None:
-        checks.append(CellCheck(field.name, "length", f"{present} AND length({col}) > {int(field.max_length)}", f"is longer than {field.max_length} characters",
-                                prefilter=f"{present} AND strlen({col}) > {int(field.max_length)}"))
-    if field.minimum is not None and field.type in ("integer", "number"):
-        checks.append(CellCheck(field.name, "minimum", f"{present} AND {typed_ok} AND {typed} < {field.minimum}", f"is below the minimum {field.minimum}"))
-    if field.maximum is not None and field.type in ("integer", "number"):
-        checks.append(CellCheck(field.name, "maximum", f"{present} AND {typed_ok} AND {typed} > {field.maximum}", f"is above the maximum {field.maximum}"))
-    if field.partial_date:
-        shape = sql_string(field.pattern or r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
-        # Every string of the date shape that pd_valid rejects has year 0000, a month outside
-        # 01-12, or is a 10-character day that is not a date: no regular expression needed.
-        checks.append(CellCheck(field.name, "invalid-date", f"{present} AND regexp_full_match({col}, {shape}) AND NOT pd_valid({col})",
-                                "is not a real date",
-                                # A day from 01 to 28 exists in every month: only the others are cast.
-                                prefilter=(f"{present} AND (prefix({col}, '0000') OR (strlen({col}) >= 7 AND substr({col}, 6, 2) NOT BETWEEN '01' AND '12')"
-                                           f" OR (strlen({col}) = 10 AND substr({col}, 9, 2) NOT BETWEEN '01' AND '28' AND TRY_CAST({col} AS DATE) IS NULL))")))
-    return checks
+    """The field's type and constraints as SQL conditions over its raw text (`ihr.constraints`)."""
+    return field.sql_checks()
 
 
 def typed_expression(field: FieldSpec) -> str:
     """SQL that turns a raw text column into its typed value (NULL when it does not parse)."""
     col = quote_ident(field.name)
-    if field.type == "number":
-        return f"TRY_CAST({col} AS DOUBLE) AS {col}"
-    if field.type == "integer":
-        return f"TRY_CAST({col} AS BIGINT) AS {col}"
-    if field.type == "boolean":
-        return f"TRY_CAST({col} AS BOOLEAN) AS {col}"
-    return col
+    ftype = FIELD_TYPES.get(field.type, FIELD_TYPES["string"])
+    return col if ftype.name == "string" else f"{ftype.typed_select(col)} AS {col}"
 
 
 def needs_text_prefilter(field: FieldSpec) -> bool:

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 import duckdb
 
 from ihr.checks.files import flagged_table, quote_ident
-from ihr.checks.text import text_findings
+from ihr.checks.text import TEXT_CODES, text_findings
 from ihr.findings import Finding, Severity
 from ihr.package import PackageSpec, TableSpec
 
@@ -47,6 +47,8 @@ class Rule:
     run: Callable[[RuleContext], Iterable[Finding]]
     after_keys: bool = False  # reads what the key checks left (`RuleContext.unreferenced`)
     reads: Reads | None = None
+    fix: str = ""  # how to fix what it finds, for the finding catalogue
+    emits: tuple[str, ...] = ()  # the codes it reports when they are not its own (catalogued where they are defined)
 
     @property
     def why(self) -> str:
@@ -57,12 +59,13 @@ RULES: list[Rule] = []
 
 
 def rule(code: str, severity: Severity, *tables: str, after_keys: bool = False,
-         reads: Reads | dict[str, tuple[str, ...]] | None = None) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
+         reads: Reads | dict[str, tuple[str, ...]] | None = None, fix: str = "",
+         emits: tuple[str, ...] = ()) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
     """Register a rule; `reads` names the free-text fields it needs ({table: fields}, or a function
     of the package for rules over every table)."""
     def register(fn: Callable[[RuleContext], Iterable[Finding]]) -> Callable:
         reads_fn = (lambda package, fields=reads: fields) if isinstance(reads, dict) else reads
-        RULES.append(Rule(code, severity, tables, fn, after_keys, reads_fn))
+        RULES.append(Rule(code, severity, tables, fn, after_keys, reads_fn, fix, emits))
         return fn
     return register
 
@@ -94,7 +97,7 @@ SOURCED = (("claims", "claim_sources", "claim_id"), ("events", "event_sources", 
            ("affiliations", "affiliation_sources", "affiliation_id"))
 
 
-@rule("missing-source", "error", after_keys=True)
+@rule("missing-source", "error", after_keys=True, fix="add a row to the link table that cites a source")
 def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
     """A claim, event or affiliation without a source is an unsourced assertion, which this dataset
     never publishes."""
@@ -117,7 +120,7 @@ DATE_PAIRS = {"events": ("date_start", "date_end"), "claims": ("valid_from", "va
               "affiliations": ("valid_from", "valid_to")}
 
 
-@rule("date-order", "error")
+@rule("date-order", "error", fix="swap or correct the dates")
 def ends_after_starts(ctx: RuleContext) -> Iterable[Finding]:
     """A period that ends before it starts is a typo; partial dates compare at their shared precision."""
     for table, (start, end) in DATE_PAIRS.items():
@@ -129,7 +132,7 @@ def ends_after_starts(ctx: RuleContext) -> Iterable[Finding]:
             yield _finding(ctx, table, line, end, "date-order", "error", f'"{e}" is before {start} "{s}"', e)
 
 
-@rule("future-date", "error")
+@rule("future-date", "error", fix="correct the date")
 def no_future_dates(ctx: RuleContext) -> Iterable[Finding]:
     """The dataset records what happened and was said; a date after today is a typo."""
     today = ctx.today.isoformat()
@@ -143,7 +146,7 @@ def no_future_dates(ctx: RuleContext) -> Iterable[Finding]:
                 yield _finding(ctx, name, line, col, "future-date", "error", f'"{value}" is in the future (today is {today})', value)
 
 
-@rule("claim-after-death", "error", "claims", "actors")
+@rule("claim-after-death", "error", "claims", "actors", fix="correct the claimant or the claim date")
 def dead_people_make_no_claims(ctx: RuleContext) -> Iterable[Finding]:
     """A person cannot state anything after their death; such a claim is misattributed or misdated."""
     if not ctx.has("claims", "actors"):
@@ -157,7 +160,7 @@ def dead_people_make_no_claims(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{claimed}" is after the death of {actor} ({died})', claimed)
 
 
-@rule("claimant-not-founded", "warning", "claims", "actors")
+@rule("claimant-not-founded", "warning", "claims", "actors", fix="check the claimant and the claim date")
 def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
     """A claimant founded (or born) after the claim date is probably the wrong actor; a warning, since
     organisations sometimes speak before their formal founding date."""
@@ -172,7 +175,7 @@ def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{claimed}" is before {actor} existed ({started})', claimed)
 
 
-@rule("undated-claim", "warning", "claims")
+@rule("undated-claim", "warning", "claims", fix="add claimed_date once a source dates the claim")
 def claims_are_dated(ctx: RuleContext) -> Iterable[Finding]:
     """Who said it *when* is half of a claim; an empty claimed_date is allowed only because an undated
     source must not be given an invented date, so it is flagged for someone to find the date."""
@@ -187,7 +190,7 @@ def claims_are_dated(ctx: RuleContext) -> Iterable[Finding]:
 CHAINS = {"actors": ("actor_id", "parent_id"), "sources": ("source_id", "derived_from_id")}
 
 
-@rule("cycle", "error", "actors", "sources")
+@rule("cycle", "error", "actors", "sources", fix="break the loop: one row in it names the wrong parent")
 def chains_have_no_cycles(ctx: RuleContext) -> Iterable[Finding]:
     """parent_id and derived_from_id form trees; a cycle makes hierarchies and origin counts endless."""
     for table, (key, parent) in CHAINS.items():
@@ -223,7 +226,7 @@ def chains_have_no_cycles(ctx: RuleContext) -> Iterable[Finding]:
                 state[member] = 2
 
 
-@rule("self-relation", "error", "claim_relations")
+@rule("self-relation", "error", "claim_relations", fix="point related_claim_id to the other claim")
 def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
     """A claim that corrects or contradicts itself is a copy-paste slip."""
     if not ctx.has("claim_relations"):
@@ -238,7 +241,7 @@ def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
 UNREFERENCED_WANTED = frozenset({(link, key) for _, link, key in SOURCED} | {("claim_sources", "source_id")})
 
 
-@rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True)
+@rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True, fix="cite the source from a claim or event, or remove it")
 def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
     """A source nothing cites is clutter or a forgotten link. Any foreign key to sources.source_id
     counts as citing it (claims, events, affiliations, exchange rates...), and originals of cited
@@ -274,7 +277,7 @@ ID_COLUMNS = {"actors": "actor_id", "sources": "source_id", "events": "event_id"
               "propositions": "proposition_id", "affiliations": "affiliation_id"}
 
 
-@rule("redirect", "error", "redirects")
+@rule("redirect", "error", "redirects", fix="correct the redirect row")
 def redirects_resolve(ctx: RuleContext) -> Iterable[Finding]:
     """Ids are minted once and never reused: a retired id must be gone from its table, and the id
     it redirects to must exist, or old links to the dataset break silently."""
@@ -297,7 +300,7 @@ def redirects_resolve(ctx: RuleContext) -> Iterable[Finding]:
                                f'"{new}" does not exist in {table}', new)
 
 
-@rule("text-hygiene", "error")
+@rule("text-hygiene", "error", fix="trim, NFC-normalise and clean the cell (ihr fmt fixes white space)", emits=TEXT_CODES)
 def text_is_clean(ctx: RuleContext) -> Iterable[Finding]:
     """Text cells must be trimmed, NFC-normalised, single-line and safe to open in a spreadsheet, so
     that diffs stay clean, ids compare equal, and no downloaded CSV runs a formula."""

@@ -20,6 +20,13 @@ TEXT_CHECKS = (
     ("control-character", "contains a control character or line break"),
     ("formula-injection", "starts with =, +, -, @ or a tab, which spreadsheets run as a formula"),
 )
+TEXT_CODES = tuple(code for code, _ in TEXT_CHECKS)  # what the text-hygiene rule reports
+TEXT_FIXES = {
+    "untrimmed": "remove the white space (ihr fmt does it)",
+    "not-nfc": "normalise the text to NFC (ihr fmt does it)",
+    "control-character": "remove the character; a line break inside a cell is not allowed",
+    "formula-injection": "reword so the cell does not start with =, +, -, @ or a tab",
+}
 EDGE_SPACE = (" ", "\u00a0", "\u3000")
 CONTROL_RE = re.compile(CONTROL_CHARACTERS)
 FORMULA_RE = re.compile(FORMULA_START)

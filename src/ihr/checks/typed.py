@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from ihr.checks.files import quote_ident
+from ihr.sql import quote_ident
 from ihr.checks.rows import typed_expression
 from ihr.findings import Finding
 from ihr.package import FieldSpec, PackageSpec, TableSpec
@@ -19,17 +19,8 @@ if TYPE_CHECKING:
     import pandera.polars as pa
     import polars as pl
 
-PANDERA_CHECK_CODES = {
-    "not_nullable": "required",
-    "isin": "enum",
-    "str_matches": "pattern",
-    "str_length": "length",
-    "greater_than_or_equal_to": "minimum",
-    "less_than_or_equal_to": "maximum",
-    "dtype": "type",
-    "column_in_dataframe": "missing-header",
-    "column_in_schema": "extra-header",
-}
+# Pandera's failures that are not a field constraint's (those map through `ihr.constraints`).
+PANDERA_STRUCTURE_CODES = {"column_in_dataframe": "missing-header", "column_in_schema": "extra-header"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +37,7 @@ class RowRule:
     passes: Callable[[], "pl.Expr"]
     needs: tuple[str, ...]
     candidates: str
+    fix: str = ""  # for the finding catalogue
 
 
 def _has_figure() -> "pl.Expr":
@@ -97,47 +89,32 @@ ROW_RULES: list[RowRule] = [
             "and amount_basis: fill all of them or none", _amount_complete,
             ("amount", "amount_low", "amount_high") + AMOUNT_PARTS,
             "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL OR "
-            + " OR ".join(f"{c} IS NOT NULL" for c in AMOUNT_PARTS)),
+            + " OR ".join(f"{c} IS NOT NULL" for c in AMOUNT_PARTS), fix="fill the figure's other parts, or empty them all"),
     RowRule("claims", "amount-range", "amount_low",
             "amount_qualifier 'range' needs amount_low <= amount_high (and amount, if given, between them); "
             "amount_low and amount_high are for ranges only", _amount_range_consistent,
             ("amount", "amount_low", "amount_high", "amount_qualifier"),
-            "amount_low IS NOT NULL OR amount_high IS NOT NULL OR amount_qualifier = 'range'"),
+            "amount_low IS NOT NULL OR amount_high IS NOT NULL OR amount_qualifier = 'range'",
+            fix="order the range's ends, or use amount alone for a figure that is not a range"),
     RowRule("claims", "amount-predicate", "amount",
             "only a 'funds' or 'cuts_support_to' claim carries an amount", _amount_only_for_funding,
             ("amount", "amount_low", "amount_high", "predicate"),
-            "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL"),
+            "amount IS NOT NULL OR amount_low IS NOT NULL OR amount_high IS NOT NULL",
+            fix="move the figure to a funding claim, or correct the predicate"),
     RowRule("sources", "unfindable-source", "url",
             "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
-            ("url", "publisher", "published_date"), "url IS NULL"),
+            ("url", "publisher", "published_date"), "url IS NULL", fix="add the url, or the publisher and the date"),
 ]
 
 
-def _dtype(field: FieldSpec) -> "pl.DataType":
-    import polars as pl
-
-    return {"number": pl.Float64, "integer": pl.Int64, "boolean": pl.Boolean}.get(field.type, pl.Utf8)()
-
-
 def column_for(field: FieldSpec, with_checks: bool = True) -> "pa.Column":
-    """The Pandera column that states the same constraints as a Table Schema field."""
+    """The Pandera column that states the same type and constraints as a Table Schema field."""
     import pandera.polars as pa
 
-    checks = []
-    if not with_checks:
-        return pa.Column(_dtype(field), nullable=not field.required, coerce=False, description=field.description or None)
-    if field.enum is not None:
-        checks.append(pa.Check.isin(list(field.enum)))
-    if field.pattern:
-        checks.append(pa.Check.str_matches(field.pattern))
-    if field.min_length is not None or field.max_length is not None:
-        checks.append(pa.Check.str_length(field.min_length, field.max_length))
-    if field.minimum is not None:
-        checks.append(pa.Check.greater_than_or_equal_to(field.minimum))
-    if field.maximum is not None:
-        checks.append(pa.Check.less_than_or_equal_to(field.maximum))
-    return pa.Column(_dtype(field), checks=checks, nullable=not field.required, unique=False, coerce=False,
-                     description=field.description or None)
+    from ihr.constraints import pandera_checks, pandera_dtype
+
+    return pa.Column(pandera_dtype(field), checks=pandera_checks(field) if with_checks else [], nullable=not field.required,
+                     unique=False, coerce=False, description=field.description or None)
 
 
 def schema_for(table: TableSpec, column_checks: bool = True, columns: list[str] | None = None) -> "pa.DataFrameSchema":
@@ -173,6 +150,9 @@ def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: 
     """Validate each typed frame with its derived Pandera schema; failures become findings."""
     import pandera.polars as pa
 
+    from ihr.constraints import pandera_codes
+
+    codes = pandera_codes() | PANDERA_STRUCTURE_CODES
     rules_by_code = {(r.table, r.code): r for r in ROW_RULES}
     found: list[Finding] = []
     with_rules = {r.table for r in ROW_RULES}
@@ -197,7 +177,7 @@ def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: 
             check = str(case["check"] or "")
             base = check.split("(")[0]
             rule = rules_by_code.get((name, check))
-            code = rule.code if rule else PANDERA_CHECK_CODES.get(base, "pandera-" + base.replace("_", "-"))
+            code = rule.code if rule else codes.get(base, "pandera-" + base.replace("_", "-"))
             column = rule.column if rule else case["column"]
             index = case["index"]
             line = lines[index] if index is not None and 0 <= index < len(lines) else None

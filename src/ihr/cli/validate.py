@@ -9,7 +9,20 @@ import click
 FORMATS = ("text", "json", "github")
 
 
+def _list_rules(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
+    """--list-rules: print the finding catalogue and stop (no package is read)."""
+    if not wanted or ctx.resilient_parsing:
+        return
+    from ihr.catalogue import catalogue
+    from ihr.render import render_catalogue
+
+    click.echo(render_catalogue(catalogue()))
+    ctx.exit(0)
+
+
 @click.command()
+@click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
+              help="List every finding code with its severity, layer, meaning and fix, then exit.")
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="text for people, json for tools, github for pull-request annotations.")

@@ -1,0 +1,134 @@
+"""A field constraint is stated once (ihr.constraints) and reaches every consumer from there.
+
+The test takes `exclusiveMaximum` out of the registry, shows that nothing knows it, then registers
+one new entry for it and sees that entry in the descriptor check, validate (SQL), the Pandera
+model, build, diff and the codebook.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import build_package
+from ihr.build import BuildRefused, build_package as build
+from ihr.checks.descriptor import load_package
+from ihr.checks.typed import schema_for
+from ihr.codebook import render_codebook
+from ihr.constraints import CONSTRAINTS, FIELD_TYPES, Cell, CellCheck, Constraint, registered
+from ihr.diff import diff_packages
+from ihr.validate import validate_package
+
+PROPERTY = "exclusiveMaximum"
+SCHEMA = "schemas/claim_sources.schema.json"
+
+
+def strictly_below(bound, field, cell: Cell) -> list[CellCheck]:
+    return [CellCheck(field.name, "maximum", f"{cell.present} AND {cell.parses} AND {cell.typed} >= {bound}",
+                      f"is not strictly below {bound}")]
+
+
+def pandera_below(bound, field):
+    import pandera.polars as pa
+
+    return pa.Check.less_than(bound)
+
+
+NEW_ENTRY = Constraint(PROPERTY, "maximum", lambda v, f: f"strictly below {v}", strictly_below, pandera_below, "less_than",
+                       tighter=lambda old, new: new is not None and (old is None or new < old), types=frozenset({"integer", "number"}))
+
+
+def with_bound(package: Path, bound: int) -> Path:
+    """The package with credibility (line 2 of the fixture's claim_sources holds 2) limited to < bound."""
+    path = package / SCHEMA
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        if field["name"] == "credibility":
+            field["constraints"][PROPERTY] = bound
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    return package
+
+
+@pytest.fixture
+def without_entry():
+    """The registry without exclusiveMaximum, restored afterwards."""
+    saved = list(CONSTRAINTS)
+    CONSTRAINTS[:] = [c for c in CONSTRAINTS if c.property != PROPERTY]
+    yield
+    CONSTRAINTS[:] = saved
+
+
+def test_an_unregistered_constraint_is_unknown_to_the_descriptor_check(tmp_path, without_entry):
+    package = with_bound(build_package(tmp_path), 2)
+    report = validate_package(package)
+    assert [(f.path, f.code, f.value) for f in report.errors] == [(SCHEMA, "unknown-property", PROPERTY)]
+
+
+def test_one_registered_entry_reaches_every_consumer(tmp_path, without_entry):
+    plain = build_package(tmp_path / "plain")
+    bounded = with_bound(build_package(tmp_path / "bounded"), 2)
+    with registered(NEW_ENTRY):
+        # validate: the SQL condition of the entry, at the failing cell
+        report = validate_package(bounded)
+        failing = [(f.path, f.line, f.column, f.code, f.message) for f in report.errors]
+        assert ("tables/claim_sources.csv", 2, "credibility", "maximum", '"2" is not strictly below 2') in failing
+        assert {f[3] for f in failing} == {"maximum"}
+        # Pandera: the column carries the entry's check
+        package, _ = load_package(bounded)
+        column = schema_for(package.tables["claim_sources"]).columns["credibility"]
+        assert any(check.name == "less_than" for check in column.checks)
+        # build: refused on the finding the entry produced
+        with pytest.raises(BuildRefused) as refused:
+            build(bounded, tmp_path / "out")
+        assert any(f.code == "maximum" and f.column == "credibility" for f in refused.value.report.errors)
+        # diff: adding the bound tightens the schema (a major version)
+        changes = [c for t in diff_packages(str(plain), str(bounded)).tables for c in t.schema]
+        assert [(c.field, c.change, c.detail, c.bump) for c in changes] == [("credibility", "exclusive-maximum", "None -> 2", "major")]
+        # the codebook words it
+        assert "strictly below 2" in render_codebook(package)
+    # a looser bound passes
+    with registered(NEW_ENTRY):
+        assert validate_package(with_bound(plain, 7)).valid
+
+
+def test_every_constraint_property_of_table_schema_is_enforced_or_refused():
+    """Table Schema v2's constraints: each is a registry entry or refused as unsupported, never ignored."""
+    from ihr.checks.descriptor import known_constraint_properties
+    from ihr.constraints import UNSUPPORTED_CONSTRAINTS, constraint_properties
+
+    spec = {"required", "unique", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+            "jsonSchema", "pattern", "enum"}
+    assert spec == constraint_properties() | UNSUPPORTED_CONSTRAINTS == known_constraint_properties()
+
+
+def test_an_unsupported_constraint_is_refused_with_its_location(tmp_path):
+    package = build_package(tmp_path)
+    path = package / SCHEMA
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"][0]["constraints"] = {**schema["fields"][0].get("constraints", {}), "jsonSchema": {"type": "string"}}
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    report = validate_package(package)
+    assert [(f.path, f.code, f.value) for f in report.errors] == [(SCHEMA, "unsupported-constraint", "jsonSchema")]
+
+
+@pytest.mark.parametrize("bound, line_fails", [(2, True), (1, False)])
+def test_exclusive_bounds_are_enforced(tmp_path, bound, line_fails):
+    package = build_package(tmp_path)
+    path = package / SCHEMA
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for field in schema["fields"]:
+        if field["name"] == "credibility":
+            field["constraints"]["exclusiveMinimum"] = bound
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    found = [(f.line, f.code, f.message) for f in validate_package(package).errors if f.path == "tables/claim_sources.csv"]
+    assert ((2, "minimum", f'"2" is not above the exclusive minimum {bound}') in found) is line_fails
+
+
+def test_field_types_cover_every_type_the_descriptor_accepts():
+    from ihr.checks.descriptor import SUPPORTED_TYPES
+
+    assert SUPPORTED_TYPES == set(FIELD_TYPES)
+    assert all(dataclasses.is_dataclass(t) for t in FIELD_TYPES.values())
