@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,18 +24,39 @@ def broken_names() -> list[str]:
     return sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
 
 
-def build_package(tmp_path: Path, broken: str | None = None) -> Path:
-    """Copy the valid package, then lay the broken fixture's files over it."""
-    target = tmp_path / (broken or "valid")
-    shutil.copytree(VALID, target)
-    if broken:
-        source = BROKEN / broken
-        for file in source.rglob("*"):
-            if file.is_file() and file.name != "expected.json":
-                dest = target / file.relative_to(source)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(file, dest)
+def lay(layer: Path, target: Path) -> None:
+    """Copy a fixture directory's files over target (expected.json is a fixture's answer, not data)."""
+    for file in sorted(layer.rglob("*")):
+        if file.is_file() and file.name != "expected.json":
+            dest = target / file.relative_to(layer)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, dest)
+
+
+def fixture_package(target: Path, fixture: str = "valid", *overlays: Path) -> Path:
+    """Assemble a fixture package in target: the repository's own descriptor and schemas (with
+    views.sql), then the fixture's tables (tests/fixtures/<fixture>/), then each overlay in turn.
+    Fixtures hold no copy of the schemas, so they cannot drift from them."""
+    target.mkdir(parents=True)
+    shutil.copyfile(ROOT / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(ROOT / "schemas", target / "schemas")
+    for layer in (FIXTURES / fixture, *overlays):
+        lay(layer, target)
     return target
+
+
+def build_package(tmp_path: Path, broken: str | None = None) -> Path:
+    """The valid package, with the broken fixture's files (a table, a schema or the descriptor) laid over it."""
+    return fixture_package(tmp_path / (broken or "valid"), "valid", *([BROKEN / broken] if broken else []))
+
+
+@functools.cache
+def assembled(fixture: str = "valid") -> Path:
+    """One assembled copy of a fixture per test process, for reads at import time or by the CLI
+    without a tmp_path: never write into it (build_package or fixture_package give a private copy)."""
+    base = Path(tempfile.mkdtemp(prefix=f"ihr-{fixture}-"))
+    atexit.register(shutil.rmtree, base, True)
+    return fixture_package(base / fixture, fixture)
 
 
 def expected_for(broken: str) -> dict:
@@ -47,9 +71,10 @@ def run_cli(*args: str):
 def valid_package(tmp_path: Path) -> Path:
     return build_package(tmp_path)
 
-# Tables the valid fixture declares (the summary line counts them): read, not restated, so adding a
-# table to the package does not break tests about something else.
-TABLES_IN_FIXTURE = len(json.loads((VALID / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+# Tables the valid fixture declares (the repository's descriptor, which fixtures share; the summary
+# line counts them): read, not restated, so adding a table to the package does not break tests about
+# something else.
+TABLES_IN_FIXTURE = len(json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"])
 
 
 # Parity with frictionless (the reference validator), shared by test_validate_fixtures and test_parity.

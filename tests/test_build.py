@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import FIXTURES, ROOT, build_package, run_cli
+from conftest import ROOT, build_package, fixture_package, run_cli
 
 VIEWS = ["event_timeline", "claim_evidence", "contested_claims", "proposition_claims", "claim_disputes",
          "funding_estimates", "funding_by_year", "actor_groups", "actor_memberships", "claim_memberships", "relationship_timeline",
@@ -22,7 +22,7 @@ VIEWS = ["event_timeline", "claim_evidence", "contested_claims", "proposition_cl
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     package = tmp_path_factory.mktemp("views") / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     out = package / "build"
     result = run_cli("build", str(package), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -234,7 +234,7 @@ def test_build_refuses_an_invalid_package(tmp_path):
 
 def test_query_builds_when_missing_and_renders_formats(tmp_path):
     package = tmp_path / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     result = run_cli("query", "--package", str(package), "--format", "json",
                      "SELECT claim_id, usd_per_year FROM funding_estimates ORDER BY claim_id")
     assert result.exit_code == 0, result.output
@@ -250,7 +250,7 @@ def test_query_builds_when_missing_and_renders_formats(tmp_path):
 
 def test_query_rebuilds_when_a_table_is_newer(tmp_path):
     package = tmp_path / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     run_cli("query", "--package", str(package), "SELECT 1")
     events = package / "tables" / "events.csv"
     events.write_text(events.read_text().replace("Event known to the year", "Event known only to the year"))
@@ -262,7 +262,7 @@ def test_query_rebuilds_when_a_table_is_newer(tmp_path):
 
 def test_sql_error_is_one_line_and_exit_1(tmp_path):
     package = tmp_path / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     result = run_cli("query", "--package", str(package), "SELECT nope FROM nowhere")
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1 and result.output.startswith("error: ")
@@ -274,7 +274,7 @@ def test_python_api_connect_and_load(tmp_path):
     import ihr
 
     package = tmp_path / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     con = ihr.connect(str(package))
     assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(9,)]
     with pytest.raises(duckdb.Error):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 
 import duckdb
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import fixture_package, run_cli
 from ihr.charts import funding_marks, funding_spec
 
 pytest.importorskip("vl_convert")
@@ -16,8 +15,7 @@ pytest.importorskip("vl_convert")
 @pytest.fixture
 def views_package(tmp_path):
     package = tmp_path / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
-    return package
+    return fixture_package(package, "views")
 
 
 def test_funding_chart_draws_each_estimate_as_its_qualifier_says(views_package):

@@ -5,18 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import VALID, build_package, run_cli
+from conftest import VALID, assembled, build_package, fixture_package, run_cli
 from ihr.checks.descriptor import load_package
 from ihr.fmt import canonical_bytes, parse_table
 
-PACKAGE, _ = load_package(VALID)
+PACKAGE, _ = load_package(assembled())
 CLAIMS = PACKAGE.tables["claims"]
 
 
@@ -82,7 +81,7 @@ def git(repo: Path, *args: str) -> str:
 
 def make_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
-    shutil.copytree(VALID, repo)
+    fixture_package(repo)
     git(repo, "init", "-q")
     git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", "-A")
     git(repo, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "one")
@@ -167,5 +166,5 @@ def test_diff_of_a_package_with_itself_is_empty(tmp_path):
 
 
 def test_diff_of_something_unreadable_exits_2(tmp_path):
-    result = run_cli("diff", str(tmp_path / "nothing-here"), str(VALID))
+    result = run_cli("diff", str(tmp_path / "nothing-here"), str(build_package(tmp_path)))
     assert result.exit_code == 2 and result.output.startswith("error:")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, assert_catalogued, run_cli
+from conftest import FIXTURES, assert_catalogued, fixture_package, run_cli
 
 sys.path.insert(0, str(FIXTURES / "hostile"))
 from cases import CASES, Case  # noqa: E402
@@ -24,7 +23,7 @@ from ihr.fmt import Refused, parse_table  # noqa: E402
 
 def materialize(case: Case, tmp_path: Path) -> Path:
     package = tmp_path / case.name
-    shutil.copytree(FIXTURES / "valid", package)
+    fixture_package(package)
     for rel, content in case.files().items():
         path = package / rel
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))

@@ -4,14 +4,13 @@ an interrupted write leaves the old file whole."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import VALID, run_cli
+from conftest import VALID, assembled, fixture_package, run_cli
 from ihr.checks.descriptor import load_package
 from ihr.diff import apply_table_diff, diff_tables
 from ihr.fmt import parse_table
@@ -53,13 +52,13 @@ def mutation(draw):
 def test_random_damage_never_crashes_validate(edit, tmp_path_factory):
     name, data = edit
     package = tmp_path_factory.mktemp("mut") / "pkg"
-    shutil.copytree(VALID, package)
+    fixture_package(package)
     (package / "tables" / name).write_bytes(data)
     result = run_cli("validate", "--format", "json", str(package))
     assert result.exit_code in (0, 1), result.output[-1000:]
 
 
-PACKAGE, _ = load_package(VALID)
+PACKAGE, _ = load_package(assembled())
 ACTORS = PACKAGE.tables["actors"]
 slug = st.from_regex(r"[a-z]{1,6}(-[a-z0-9]{1,4})?", fullmatch=True)
 value = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=10)
@@ -72,7 +71,7 @@ def actor_table(draw):
 
 
 def write_package(root: Path, rows: dict[str, dict[str, str]]) -> object:
-    shutil.copytree(VALID, root)
+    fixture_package(root)
     data = canonical_csv(ACTORS.field_names, [[r[f] for f in ACTORS.field_names] for r in rows.values()])
     (root / "tables" / "actors.csv").write_bytes(data)
     return load_package(root)[0]
@@ -113,7 +112,7 @@ def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
 
 def test_fmt_interrupted_mid_write_keeps_the_table(tmp_path, monkeypatch):
     package = tmp_path / "pkg"
-    shutil.copytree(VALID, package)
+    fixture_package(package)
     claims = package / "tables" / "claims.csv"
     lines = claims.read_text().splitlines()
     claims.write_text("\n".join([lines[0], lines[3], lines[1], lines[2]]) + "\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import VALID, run_cli
+from conftest import VALID, fixture_package, run_cli
 
 STEM = "iran-hamas-relations-0.1.0"
 
@@ -28,7 +28,7 @@ CITATION = "cff-version: 1.2.0\ntitle: test\ntype: dataset\nversion: 0.0.0\nlice
 
 def make_repo(target: Path) -> Path:
     """A git repository holding the valid package, its generated docs, tagged v0.1.0."""
-    shutil.copytree(VALID, target)
+    fixture_package(target)
     (target / "CHANGELOG.md").write_text(CHANGELOG)
     (target / "CITATION.cff").write_text(CITATION)
     (target / "docs").mkdir()

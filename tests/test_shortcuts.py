@@ -246,11 +246,11 @@ def test_line_steps_give_every_record_its_physical_line(layout):
 def test_row_flag_is_false_on_every_clean_row(con, control, line_feeds):
     """Flagging clean rows costs memory and time (they are rechecked); on the valid package no
     row may be flagged, whatever the byte scan found. A NULL condition counts as flagged."""
-    from conftest import VALID
+    from conftest import VALID, assembled
 
     from ihr.checks.rows import deferred_pattern_fields
 
-    package, _ = load_package(VALID)
+    package, _ = load_package(assembled())
     for table in package.tables.values():
         flag = row_flag_condition(table, control, True, frozenset(deferred_pattern_fields(package, table)), line_feeds)
         path = str(VALID / table.path)
@@ -366,15 +366,13 @@ def test_hints_from_earlier_files_change_no_finding(tmp_path, monkeypatch):
     """Once a file has blank lines or records spanning lines, the files loaded after it (larger
     ones) are searched for blank lines in the background and read without the padded attempt;
     the findings must be exactly those of reading every file on its own, line for line."""
-    import shutil
-
     import ihr.checks.files as files
-    from conftest import VALID
+    from conftest import fixture_package
 
     from ihr.validate import validate_package
 
     package = tmp_path / "package"
-    shutil.copytree(VALID, package)
+    fixture_package(package)
     relations = package / "tables" / "claim_relations.csv"  # a small file: loaded early
     header, row = relations.read_text().splitlines()[:2]
     multi_line = row.replace("Published in the same article.", '"Published in the same' + chr(10) + 'article."')
@@ -513,17 +511,16 @@ def test_layers_in_threads_report_what_running_them_in_turn_does(name, tmp_path,
 def test_a_load_on_its_own_leaves_no_lf_copy_behind(ends, tmp_path, monkeypatch):
     """`ihr build` and `ihr query` load files without a shared scan: the scan made for one file,
     and any LF copy it wrote, end with that load, whichever way DuckDB read the file."""
-    import shutil
     import tempfile
 
     import ihr.checks.files as files
-    from conftest import VALID
+    from conftest import fixture_package
 
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     package = tmp_path / "package"
-    shutil.copytree(VALID, package)
+    fixture_package(package)
     events = package / "tables" / "events.csv"
     body = events.read_bytes()
     events.write_bytes(body.replace(b"\n", b"\r\n") if ends == "all" else body.replace(b"\n", b"\r\n", 2))

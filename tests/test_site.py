@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import fixture_package, run_cli
 
 pytest.importorskip("jinja2")
 
@@ -18,7 +17,7 @@ pytest.importorskip("jinja2")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     package = tmp_path_factory.mktemp("site") / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     result = run_cli("site", str(package), "--no-sql")
     assert result.exit_code == 0, result.output
     return package, package / "build" / "site"
@@ -87,7 +86,7 @@ def test_search_index_and_funding_csv(site):
 
 def test_site_without_node_packages_is_refused_with_a_hint(tmp_path):
     package = tmp_path / "pkg"
-    shutil.copytree(FIXTURES / "views", package)
+    fixture_package(package, "views")
     result = run_cli("site", str(package))
     assert result.exit_code == 2
     assert "npm ci --prefix site" in result.output

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import ROOT, fixture_package, run_cli
 
 
-def test_stats_counts_the_views_fixture():
-    result = run_cli("stats", "--format", "json", str(FIXTURES / "views"))
+def test_stats_counts_the_views_fixture(tmp_path):
+    result = run_cli("stats", "--format", "json", str(fixture_package(tmp_path / "views", "views")))
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
     assert stats["rows"]["claims"] == 9 and stats["rows"]["sources"] == 4
@@ -19,8 +19,8 @@ def test_stats_counts_the_views_fixture():
     assert stats["measures"]["derived_sources"] == 2
 
 
-def test_check_fails_a_package_below_the_release_targets():
-    result = run_cli("stats", "--check", str(FIXTURES / "views"))
+def test_check_fails_a_package_below_the_release_targets(tmp_path):
+    result = run_cli("stats", "--check", str(fixture_package(tmp_path / "views", "views")))
     assert result.exit_code == 1
     assert "LOW actors" in result.output.replace("  ", " ")
 

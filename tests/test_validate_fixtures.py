@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import (PARITY_EXEMPT, ROOT, TABLES_IN_FIXTURE, VALID, assert_catalogued, broken_names, build_package, covered, expected_for,
+from conftest import (PARITY_EXEMPT, ROOT, TABLES_IN_FIXTURE, assert_catalogued, broken_names, build_package, covered, expected_for,
                       frictionless_row_findings, run_cli)
 from ihr.findings import Finding, Report
 from ihr.render import render_text
@@ -100,7 +100,7 @@ def test_json_has_one_finding_per_line(tmp_path):
     expected = [f.to_dict() for f in validate_package(package).sorted_findings()]
     assert len(expected) == 3
     assert [json.loads(line) for line in lines] == expected
-    clean = run_cli("validate", "--format", "json", str(VALID))
+    clean = run_cli("validate", "--format", "json", str(build_package(tmp_path)))
     assert '  "findings": [],' in clean.output and json.loads(clean.output)["findings"] == []
 
 
