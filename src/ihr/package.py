@@ -107,10 +107,27 @@ class TableSpec:
     missing_values: tuple[str, ...] = ("",)
     title: str = ""
     description: str = ""
+    extensions: dict[str, Any] = field(default_factory=dict)  # the schema's `ihr:` properties, unprefixed
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def date_pairs(self) -> list[tuple[str, str]]:
+        """(start, end) fields that bound a period (`ihr:datePairs`): the end may not precede the start."""
+        return [(str(a), str(b)) for a, b in self.extensions.get("datePairs") or []]
+
+    @property
+    def sourced_by(self) -> tuple[str, str] | None:
+        """(link table, its field naming this table's key) when every row needs a source (`ihr:sourcedBy`)."""
+        link = self.extensions.get("sourcedBy")
+        return (str(link["resource"]), str(link["field"])) if isinstance(link, dict) else None
+
+    @property
+    def chains(self) -> list[ForeignKey]:
+        """Foreign keys into the table itself (parent_id, derived_from_id): trees, never cycles."""
+        return [fk for fk in self.foreign_keys if fk.resource == self.name and len(fk.fields) == 1]
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:
@@ -125,6 +142,17 @@ class PackageSpec:
     descriptor: dict[str, Any]
     tables: dict[str, TableSpec]
     reference_checks: Any = None  # ihr.checks.descriptor.ReferenceChecks still to run, if deferred
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The descriptor's `ihr:` properties, unprefixed (see `ihr.extensions`)."""
+        return unprefixed(self.descriptor)
+
+    @property
+    def dataset_rules(self) -> frozenset[str]:
+        """Codes of the dataset's own rules the package asks for (`ihr:rules`); none for another package."""
+        rules = self.extensions.get("rules")
+        return frozenset(str(r) for r in rules) if isinstance(rules, list) else frozenset()
 
     @property
     def name(self) -> str:
@@ -147,6 +175,14 @@ class PackageSpec:
             order.append(ready)
             remaining.remove(ready)
         return order
+
+
+EXTENSION_PREFIX = "ihr:"
+
+
+def unprefixed(obj: dict[str, Any]) -> dict[str, Any]:
+    """An object's `ihr:` properties without the prefix."""
+    return {k[len(EXTENSION_PREFIX):]: v for k, v in obj.items() if k.startswith(EXTENSION_PREFIX)}
 
 
 def resolve_descriptor_path(path: str | Path) -> Path:
@@ -256,4 +292,5 @@ def table_from_descriptor(resource: dict[str, Any], schema: dict[str, Any], sche
         missing_values=tuple(schema.get("missingValues", [""])),
         title=str(resource.get("title", "")),
         description=str(resource.get("description", "")),
+        extensions=unprefixed(schema),
     )

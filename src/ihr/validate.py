@@ -25,7 +25,7 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     Every other field is free text, fully checked during the read; it stays out of raw.<table>,
     so a rule that used it by mistake fails loudly on every package instead of seeing NULLs."""
     from ihr.checks.semantic import fields_rules_read
-    from ihr.checks.typed import ROW_RULES
+    from ihr.checks.typed import row_rules_for
 
     needed = set(table.primary_key)
     for fk in table.foreign_keys:
@@ -37,7 +37,7 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     for f in table.fields:
         if f.unique or f.enum is not None or f.pattern or f.partial_date or f.type != "string":
             needed.add(f.name)
-    for r in ROW_RULES:
+    for r in row_rules_for(package):
         if r.table == table.name:
             needed.update(r.needs)
     needed.update(fields_rules_read(package, table.name))
@@ -126,10 +126,10 @@ class _TypedLayer:
     checks of the tables still to come, which run inside DuckDB (it releases the GIL)."""
 
     def __init__(self, con, package: PackageSpec, loaded: set[str]) -> None:
-        from ihr.checks.typed import ROW_RULES
+        from ihr.checks.typed import row_rules_for
 
         self.con, self.package, self.loaded = con, package, loaded
-        self.waiting = {r.table for r in ROW_RULES} & loaded
+        self.waiting = {r.table for r in row_rules_for(package)} & loaded
         self.excluded: dict[str, set[int]] = {}  # lines whose raw text failed: never typed
         self.job: _InBackground | None = None
 
@@ -152,20 +152,24 @@ class _TypedLayer:
 
 
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
-                     reference_in_background: bool = True) -> Report:
+                     reference_in_background: bool = True, share_key_joins: bool = True) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
     finding in the returned report. Given a DuckDB connection, the raw tables stay in its `raw`
     schema afterwards with every field, so `ihr build` does not read the files a second time;
     without one, free-text fields are checked during the read and not kept (memory).
+
+    With `share_key_joins=False`, the rules that read the rows a foreign-key join left
+    unreferenced (missing-source, unused-source) query on their own: the simple path beside the
+    fast one, which a test compares.
     """
     import duckdb
 
     from ihr.checks.descriptor import load_package
     from ihr.checks.files import ScanAhead, file_size
     from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys
-    from ihr.checks.semantic import UNREFERENCED_WANTED, check_semantics
+    from ihr.checks.semantic import check_semantics, unreferenced_wanted
 
     started = time.perf_counter()
     report = Report()
@@ -198,7 +202,8 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     # checks run; so does the typed layer, once the tables it reads are checked.
     semantics = _InBackground(_on_cursor, functools.partial(check_semantics, after_keys=False), con.cursor(), package, loaded, today)
     typed = _TypedLayer(con, package, loaded)
-    row_findings = check_rows_and_keys(con, package, loaded, unreferenced, UNREFERENCED_WANTED, on_table=typed.table_checked)
+    wanted = unreferenced_wanted(package) if share_key_joins else frozenset()
+    row_findings = check_rows_and_keys(con, package, loaded, unreferenced, wanted, on_table=typed.table_checked)
     report.extend(row_findings)
     report.extend(typed.findings())
     report.extend(semantics.result())
@@ -208,7 +213,8 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     if reference is not None:
         reference_findings, rejected = reference.result()
         if rejected:
-            return validate_package(path, today, None if own_connection else con, reference_in_background=False)
+            return validate_package(path, today, None if own_connection else con, reference_in_background=False,
+                                    share_key_joins=share_key_joins)
         report.extend(reference_findings)
     report.findings = humanize(report.findings, package)
     report.stats = {

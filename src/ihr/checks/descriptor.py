@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ihr.constraints import FIELD_TYPES, UNSUPPORTED_CONSTRAINTS, constraint_properties, field_properties
+from ihr.extensions import (PACKAGE_EXTENSIONS, SCHEMA_EXTENSIONS, is_foreign_extension, package_extension_findings,
+                            schema_extension_findings)
 from ihr.findings import Finding, PackageUnreadable
 from ihr.package import (
     DESCRIPTOR_NAME,
@@ -50,13 +52,14 @@ def known_constraint_properties() -> set[str]:
 
 
 def _unknown(obj: Any, allowed: set[str], where: str, path: str) -> list[Finding]:
+    """Properties neither the spec nor we define; another tool's namespaced ones (`foo:bar`) pass."""
     if not isinstance(obj, dict):
         return []
     return [
         Finding(path, None, None, "unknown-property", "error",
                 f"{where}: unknown property {key!r} (a typo, or not in the Data Package v2 spec)",
                 value=key, layer="descriptor")
-        for key in sorted(set(obj) - allowed)
+        for key in sorted(set(obj) - allowed) if not is_foreign_extension(str(key))
     ]
 
 
@@ -94,8 +97,9 @@ class ReferenceChecks:
 
 
 def _schema_findings(schema: dict[str, Any], shown_as: str, later: ReferenceChecks | None = None,
-                     table: str | None = None) -> list[Finding]:
-    found = _unknown(schema, SCHEMA_PROPERTIES, "schema", shown_as)
+                     table: str | None = None, resource_names: set[str] = frozenset()) -> list[Finding]:
+    found = _unknown(schema, SCHEMA_PROPERTIES | SCHEMA_EXTENSIONS, "schema", shown_as)
+    found += schema_extension_findings(schema, shown_as, set(resource_names))
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
         return found + [Finding(shown_as, None, None, "invalid-descriptor", "error", "schema has no fields", layer="descriptor")]
@@ -143,7 +147,10 @@ def load_package(path: str | Path, reference_check: bool = True) -> tuple[Packag
         raise PackageUnreadable(f"{descriptor_path}:{broken.line or 1}: {broken.code}: {broken.message}")
     if not isinstance(descriptor, dict):
         raise PackageUnreadable(f"{descriptor_path}: the descriptor is not a JSON object")
-    findings = _unknown(descriptor, PACKAGE_PROPERTIES, "package", DESCRIPTOR_NAME)
+    from ihr.checks.semantic import dataset_rule_codes
+
+    findings = _unknown(descriptor, PACKAGE_PROPERTIES | PACKAGE_EXTENSIONS, "package", DESCRIPTOR_NAME)
+    findings += package_extension_findings(descriptor, dataset_rule_codes())
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
         raise PackageUnreadable(f"{descriptor_path}: 'resources' must be a list")
@@ -191,7 +198,8 @@ def load_package(path: str | Path, reference_check: bool = True) -> tuple[Packag
             findings.append(Finding(schema_path or DESCRIPTOR_NAME, None, None, "invalid-descriptor", "error",
                                     "schema is not a JSON object", layer="descriptor"))
             continue
-        schema_findings = _schema_findings(schema, schema_path or DESCRIPTOR_NAME, later, name)
+        names = {r.get("name") for r in resources if isinstance(r, dict)}
+        schema_findings = _schema_findings(schema, schema_path or DESCRIPTOR_NAME, later, name, names)
         findings += schema_findings
         if any(f.severity == "error" for f in schema_findings):
             continue

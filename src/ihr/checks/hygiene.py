@@ -78,7 +78,8 @@ def _prose_fields(package: PackageSpec) -> dict[str, list[str]]:
     return {name: _text_fields(table)[0] for name, table in package.tables.items()}
 
 
-@rule("hygiene", "error", reads=_prose_fields, fix="say what is known about the source instead", emits=HYGIENE_CODES)
+@rule("hygiene", "error", reads=_prose_fields, fix="say what is known about the source instead", emits=HYGIENE_CODES,
+      dataset=True)
 def data_speaks_of_the_world(ctx: RuleContext) -> Iterable[Finding]:
     """A published row must not name a path on someone's machine, a file readers do not get, or how
     it was made ("not seen by this helper"), and a url must not carry tracking or pop-up parameters

@@ -12,7 +12,8 @@ from typing import Callable, Iterable
 
 import duckdb
 
-from ihr.checks.files import flagged_table, quote_ident
+from ihr.checks.files import flagged_table
+from ihr.sql import quote_ident, sql_string
 from ihr.checks.text import TEXT_CODES, text_findings
 from ihr.findings import Finding, Severity
 from ihr.package import PackageSpec, TableSpec
@@ -49,6 +50,13 @@ class Rule:
     reads: Reads | None = None
     fix: str = ""  # how to fix what it finds, for the finding catalogue
     emits: tuple[str, ...] = ()  # the codes it reports when they are not its own (catalogued where they are defined)
+    dataset: bool = False  # one of this dataset's own rules: runs only when the package lists it in `ihr:rules`
+    unreferenced: Callable[[PackageSpec], set[tuple[str, str]]] | None = None  # (child, field) joins it reads
+
+    def applies_to(self, package: PackageSpec) -> bool:
+        if self.dataset and self.code not in package.dataset_rules:
+            return False
+        return all(t in package.tables for t in self.tables)
 
     @property
     def why(self) -> str:
@@ -60,21 +68,43 @@ RULES: list[Rule] = []
 
 def rule(code: str, severity: Severity, *tables: str, after_keys: bool = False,
          reads: Reads | dict[str, tuple[str, ...]] | None = None, fix: str = "",
-         emits: tuple[str, ...] = ()) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
+         emits: tuple[str, ...] = (), dataset: bool | None = None,
+         unreferenced: Callable[[PackageSpec], set[tuple[str, str]]] | None = None,
+         ) -> Callable[[Callable[[RuleContext], Iterable[Finding]]], Callable]:
     """Register a rule; `reads` names the free-text fields it needs ({table: fields}, or a function
-    of the package for rules over every table)."""
+    of the package for rules over every table). A rule naming tables of this dataset is a dataset
+    rule (`dataset`, by default whether it names tables): it runs only when the package's
+    `ihr:rules` lists it. `unreferenced` names the foreign keys whose unreferenced parent rows it
+    reads (`RuleContext.unreferenced`, kept by the key checks' joins)."""
     def register(fn: Callable[[RuleContext], Iterable[Finding]]) -> Callable:
         reads_fn = (lambda package, fields=reads: fields) if isinstance(reads, dict) else reads
-        RULES.append(Rule(code, severity, tables, fn, after_keys, reads_fn, fix, emits))
+        RULES.append(Rule(code, severity, tables, fn, after_keys, reads_fn, fix, emits,
+                          bool(tables) if dataset is None else dataset, unreferenced))
         return fn
     return register
+
+
+def dataset_rule_codes() -> set[str]:
+    """Codes a package may list in `ihr:rules`: the registered dataset rules and the row rules."""
+    from ihr.checks.typed import ROW_RULES
+
+    return {r.code for r in RULES if r.dataset} | {r.code for r in ROW_RULES}
+
+
+def unreferenced_wanted(package: PackageSpec) -> frozenset[tuple[str, str]]:
+    """The (child table, field) joins whose unreferenced parent rows the package's rules read."""
+    wanted: set[tuple[str, str]] = set()
+    for r in RULES:
+        if r.unreferenced is not None and r.applies_to(package):
+            wanted |= r.unreferenced(package)
+    return frozenset(wanted)
 
 
 def fields_rules_read(package: PackageSpec, table: str) -> set[str]:
     """The free-text fields of `table` that the registered rules applying to `package` read."""
     needed: set[str] = set()
     for r in RULES:
-        if r.reads is not None and all(t in package.tables for t in r.tables):
+        if r.reads is not None and r.applies_to(package):
             needed.update(r.reads(package).get(table, ()))
     return needed
 
@@ -92,44 +122,45 @@ def _string_fields(table: TableSpec) -> list[str]:
     return [f.name for f in table.fields if f.type == "string"]
 
 
-# Tables whose every row needs a source, with the table that links them to sources.
-SOURCED = (("claims", "claim_sources", "claim_id"), ("events", "event_sources", "event_id"),
-           ("affiliations", "affiliation_sources", "affiliation_id"))
+def _sourced(package: PackageSpec) -> list[tuple[str, str, str]]:
+    """(table, link table, key) for every table whose rows need a source (`ihr:sourcedBy`)."""
+    return [(name, *t.sourced_by) for name, t in package.tables.items() if t.sourced_by is not None]
 
 
-@rule("missing-source", "error", after_keys=True, fix="add a row to the link table that cites a source")
+@rule("missing-source", "error", after_keys=True, fix="add a row to the link table that cites a source",
+      unreferenced=lambda package: {(link, key) for _, link, key in _sourced(package)})
 def every_row_is_sourced(ctx: RuleContext) -> Iterable[Finding]:
     """A claim, event or affiliation without a source is an unsourced assertion, which this dataset
-    never publishes."""
-    for main, link, key in SOURCED:
+    never publishes (the tables are those whose schema declares `ihr:sourcedBy`)."""
+    for main, link, key in _sourced(ctx.package):
         if not ctx.has(main, link):
             continue
         kept = ctx.unreferenced.get((link, key))  # left by the foreign-key check's join
         if kept is not None:
             rows = ctx.con.execute(f"SELECT __line, v FROM {kept} ORDER BY __line").fetchall()
         else:
+            m_key, l_key = quote_ident(key), quote_ident(key)
             rows = ctx.con.execute(
-                f"SELECT m.__line, m.{key} FROM raw.{main} m WHERE m.{key} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM raw.{link} l WHERE l.{key} = m.{key}) ORDER BY m.__line").fetchall()
+                f"SELECT m.__line, m.{m_key} FROM raw.{quote_ident(main)} m WHERE m.{m_key} IS NOT NULL AND NOT EXISTS "
+                f"(SELECT 1 FROM raw.{quote_ident(link)} l WHERE l.{l_key} = m.{m_key}) ORDER BY m.__line").fetchall()
         for line, value in rows:
             yield _finding(ctx, main, line, key, "missing-source", "error",
                            f'"{value}" has no row in {link}; every {main[:-1]} needs at least one source', value)
 
 
-DATE_PAIRS = {"events": ("date_start", "date_end"), "claims": ("valid_from", "valid_to"), "actors": ("start_date", "end_date"),
-              "affiliations": ("valid_from", "valid_to")}
-
-
 @rule("date-order", "error", fix="swap or correct the dates")
 def ends_after_starts(ctx: RuleContext) -> Iterable[Finding]:
-    """A period that ends before it starts is a typo; partial dates compare at their shared precision."""
-    for table, (start, end) in DATE_PAIRS.items():
+    """A period that ends before it starts is a typo; partial dates compare at their shared precision
+    (the pairs are those a schema declares in `ihr:datePairs`)."""
+    for table, spec in ctx.package.tables.items():
         if not ctx.has(table):
             continue
-        rows = ctx.con.execute(
-            f"SELECT __line, {start}, {end} FROM raw.{table} WHERE pd_before({end}, {start}) ORDER BY __line").fetchall()
-        for line, s, e in rows:
-            yield _finding(ctx, table, line, end, "date-order", "error", f'"{e}" is before {start} "{s}"', e)
+        for start, end in spec.date_pairs:
+            s_col, e_col = quote_ident(start), quote_ident(end)
+            rows = ctx.con.execute(
+                f"SELECT __line, {s_col}, {e_col} FROM raw.{quote_ident(table)} WHERE pd_before({e_col}, {s_col}) ORDER BY __line").fetchall()
+            for line, s, e in rows:
+                yield _finding(ctx, table, line, end, "date-order", "error", f'"{e}" is before {start} "{s}"', e)
 
 
 @rule("future-date", "error", fix="correct the date")
@@ -187,43 +218,47 @@ def claims_are_dated(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{value}" has no claimed_date; add it once a source dates the claim', value)
 
 
-CHAINS = {"actors": ("actor_id", "parent_id"), "sources": ("source_id", "derived_from_id")}
-
-
-@rule("cycle", "error", "actors", "sources", fix="break the loop: one row in it names the wrong parent")
+@rule("cycle", "error", fix="break the loop: one row in it names the wrong parent")
 def chains_have_no_cycles(ctx: RuleContext) -> Iterable[Finding]:
-    """parent_id and derived_from_id form trees; a cycle makes hierarchies and origin counts endless."""
-    for table, (key, parent) in CHAINS.items():
+    """parent_id and derived_from_id form trees; a cycle makes hierarchies and origin counts endless
+    (every foreign key of a table into itself is such a chain)."""
+    for table, spec in ctx.package.tables.items():
         if not ctx.has(table):
             continue
-        ctx.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE __edges AS SELECT {key} AS child, {parent} AS parent, min(__line) AS line "
-            f"FROM raw.{table} WHERE {key} IS NOT NULL AND {parent} IS NOT NULL GROUP BY ALL")
-        # Peel chains from their top: an edge whose parent has no parent itself cannot be on a
-        # cycle. What survives is the cycles and the chains that run into them (few rows).
-        while ctx.con.execute("DELETE FROM __edges WHERE parent NOT IN (SELECT child FROM __edges)").fetchall()[0][0]:
-            pass
-        edges = ctx.con.execute("SELECT child, parent, line FROM __edges ORDER BY 1, 2").fetchall()
-        ctx.con.execute("DROP TABLE __edges")
-        up = {child: par for child, par, _ in edges}
-        line_of = {child: line for child, _, line in edges}
-        state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to end
-        for start in up:
-            walk = []
-            node: str | None = start
-            while node is not None and node in up and state.get(node) is None:
-                state[node] = 1
-                walk.append(node)
-                node = up[node]
-            if node is not None and state.get(node) == 1:
-                loop = walk[walk.index(node):]
-                first = loop.index(min(loop))
-                loop = loop[first:] + loop[:first]
-                for member in loop:
-                    yield _finding(ctx, table, line_of[member], parent, "cycle", "error",
-                                   f"{parent} chain loops: {' -> '.join(loop + [loop[0]])}", up[member])
-            for member in walk:
-                state[member] = 2
+        for fk in spec.chains:
+            yield from _cycles(ctx, table, fk.reference_fields[0], fk.fields[0])
+
+
+def _cycles(ctx: RuleContext, table: str, key: str, parent: str) -> Iterable[Finding]:
+    """Findings for every row on a loop of one chain (`key` <- `parent`) of `table`."""
+    ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE __edges AS SELECT {quote_ident(key)} AS child, {quote_ident(parent)} AS parent, "
+        f"min(__line) AS line FROM raw.{quote_ident(table)} WHERE {quote_ident(key)} IS NOT NULL AND {quote_ident(parent)} IS NOT NULL GROUP BY ALL")
+    # Peel chains from their top: an edge whose parent has no parent itself cannot be on a
+    # cycle. What survives is the cycles and the chains that run into them (few rows).
+    while ctx.con.execute("DELETE FROM __edges WHERE parent NOT IN (SELECT child FROM __edges)").fetchall()[0][0]:
+        pass
+    edges = ctx.con.execute("SELECT child, parent, line FROM __edges ORDER BY 1, 2").fetchall()
+    ctx.con.execute("DROP TABLE __edges")
+    up = {child: par for child, par, _ in edges}
+    line_of = {child: line for child, _, line in edges}
+    state: dict[str, int] = {}  # 1 = on the current walk, 2 = known to end
+    for start in up:
+        walk = []
+        node: str | None = start
+        while node is not None and node in up and state.get(node) is None:
+            state[node] = 1
+            walk.append(node)
+            node = up[node]
+        if node is not None and state.get(node) == 1:
+            loop = walk[walk.index(node):]
+            first = loop.index(min(loop))
+            loop = loop[first:] + loop[:first]
+            for member in loop:
+                yield _finding(ctx, table, line_of[member], parent, "cycle", "error",
+                               f"{parent} chain loops: {' -> '.join(loop + [loop[0]])}", up[member])
+        for member in walk:
+            state[member] = 2
 
 
 @rule("self-relation", "error", "claim_relations", fix="point related_claim_id to the other claim")
@@ -236,12 +271,8 @@ def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
         yield _finding(ctx, "claim_relations", line, "related_claim_id", "self-relation", "error", f'"{value}" relates to itself', value)
 
 
-# The foreign-key joins keep the referenced rows these child fields never name, for missing-source
-# and unused-source.
-UNREFERENCED_WANTED = frozenset({(link, key) for _, link, key in SOURCED} | {("claim_sources", "source_id")})
-
-
-@rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True, fix="cite the source from a claim or event, or remove it")
+@rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True,
+      fix="cite the source from a claim or event, or remove it", unreferenced=lambda package: {("claim_sources", "source_id")})
 def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
     """A source nothing cites is clutter or a forgotten link. Any foreign key to sources.source_id
     counts as citing it (claims, events, affiliations, exchange rates...), and originals of cited
@@ -273,30 +304,30 @@ def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
         yield _finding(ctx, "sources", line, "source_id", "unused-source", "warning", f'"{value}" is not cited by any claim or event', value)
 
 
-ID_COLUMNS = {"actors": "actor_id", "sources": "source_id", "events": "event_id", "claims": "claim_id",
-              "propositions": "proposition_id", "affiliations": "affiliation_id"}
-
-
-@rule("redirect", "error", "redirects", fix="correct the redirect row")
+@rule("redirect", "error", fix="correct the redirect row")
 def redirects_resolve(ctx: RuleContext) -> Iterable[Finding]:
     """Ids are minted once and never reused: a retired id must be gone from its table, and the id
-    it redirects to must exist, or old links to the dataset break silently."""
-    if not ctx.has("redirects"):
+    it redirects to must exist, or old links to the dataset break silently (the redirects table is
+    the one `ihr:redirects` names; an id is a table's one-field primary key)."""
+    spec = ctx.package.extensions.get("redirects")
+    if not isinstance(spec, dict) or not ctx.has(spec["resource"]):
         return
-    for table, key in ID_COLUMNS.items():
-        if not ctx.has(table):
+    resource, name_col, old_col, new_col = (quote_ident(spec[k]) for k in ("resource", "table", "old", "new"))
+    for table, t in ctx.package.tables.items():
+        if len(t.primary_key) != 1 or not ctx.has(table) or table == spec["resource"]:
             continue
+        key = quote_ident(t.primary_key[0])
         rows = ctx.con.execute(
-            f"""SELECT r.__line, r.old_id, r.new_id,
-                   EXISTS (SELECT 1 FROM raw.{table} t WHERE t.{key} = r.old_id) AS old_in_use,
-                   EXISTS (SELECT 1 FROM raw.{table} t WHERE t.{key} = r.new_id) AS new_exists
-                FROM raw.redirects r WHERE r.table_name = '{table}' ORDER BY r.__line""").fetchall()
+            f"""SELECT r.__line, r.{old_col}, r.{new_col},
+                   EXISTS (SELECT 1 FROM raw.{quote_ident(table)} t WHERE t.{key} = r.{old_col}) AS old_in_use,
+                   EXISTS (SELECT 1 FROM raw.{quote_ident(table)} t WHERE t.{key} = r.{new_col}) AS new_exists
+                FROM raw.{resource} r WHERE r.{name_col} = {sql_string(table)} ORDER BY r.__line""").fetchall()
         for line, old, new, old_in_use, new_exists in rows:
             if old_in_use:
-                yield _finding(ctx, "redirects", line, "old_id", "redirect", "error",
+                yield _finding(ctx, spec["resource"], line, spec["old"], "redirect", "error",
                                f'"{old}" is retired but still used in {table}; ids are never reused', old)
             if not new_exists:
-                yield _finding(ctx, "redirects", line, "new_id", "redirect", "error",
+                yield _finding(ctx, spec["resource"], line, spec["new"], "redirect", "error",
                                f'"{new}" does not exist in {table}', new)
 
 
@@ -326,7 +357,7 @@ def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded
     ctx = RuleContext(con, package, loaded, today, unreferenced or {})
     found: list[Finding] = []
     for r in RULES:
-        if all(t in package.tables for t in r.tables) and after_keys in (None, r.after_keys):
+        if r.applies_to(package) and after_keys in (None, r.after_keys):
             found += list(r.run(ctx))
     return found
 

@@ -107,6 +107,11 @@ ROW_RULES: list[RowRule] = [
 ]
 
 
+def row_rules_for(package: PackageSpec) -> list[RowRule]:
+    """The row rules the package asks for (`ihr:rules`) on tables it has."""
+    return [r for r in ROW_RULES if r.code in package.dataset_rules and r.table in package.tables]
+
+
 def column_for(field: FieldSpec, with_checks: bool = True) -> "pa.Column":
     """The Pandera column that states the same type and constraints as a Table Schema field."""
     import pandera.polars as pa
@@ -117,7 +122,8 @@ def column_for(field: FieldSpec, with_checks: bool = True) -> "pa.Column":
                      unique=False, coerce=False, description=field.description or None)
 
 
-def schema_for(table: TableSpec, column_checks: bool = True, columns: list[str] | None = None) -> "pa.DataFrameSchema":
+def schema_for(table: TableSpec, column_checks: bool = True, columns: list[str] | None = None,
+               row_rules: list[RowRule] | None = None) -> "pa.DataFrameSchema":
     """Derive the Pandera model of a table from its Table Schema, plus its row rules.
 
     During validation the column checks are left out (`column_checks=False`): the frames hold only
@@ -127,7 +133,8 @@ def schema_for(table: TableSpec, column_checks: bool = True, columns: list[str] 
     """
     import pandera.polars as pa
 
-    rules = [r for r in ROW_RULES if r.table == table.name and all(c in table.field_names for c in r.needs)]
+    rules = [r for r in (ROW_RULES if row_rules is None else row_rules)
+             if r.table == table.name and all(c in table.field_names for c in r.needs)]
     checks = [pa.Check(lambda data, r=r: data.lazyframe.select(r.passes()), name=r.code) for r in rules]
     fields = [f for f in table.fields if columns is None or f.name in columns]
     return pa.DataFrameSchema({f.name: column_for(f, column_checks) for f in fields}, checks=checks, strict=True,
@@ -153,15 +160,16 @@ def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: 
     from ihr.constraints import pandera_codes
 
     codes = pandera_codes() | PANDERA_STRUCTURE_CODES
-    rules_by_code = {(r.table, r.code): r for r in ROW_RULES}
+    enabled = row_rules_for(package)
+    rules_by_code = {(r.table, r.code): r for r in enabled}
     found: list[Finding] = []
-    with_rules = {r.table for r in ROW_RULES}
+    with_rules = {r.table for r in enabled}
     for name, table in package.tables.items():
         # A table without row rules has nothing left for Pandera to find: its types, nullability
         # and column constraints were checked in SQL on exactly these rows.
         if name not in loaded or name not in with_rules:
             continue
-        rules = [r for r in ROW_RULES if r.table == name]
+        rules = [r for r in enabled if r.table == name]
         columns = [f for f in table.field_names if any(f in r.needs for r in rules)]
         where = " OR ".join(f"({r.candidates})" for r in rules)
         frame = typed_frame(con, table, excluded.get(name, set()), columns, where)
@@ -169,7 +177,7 @@ def check_typed(con: "duckdb.DuckDBPyConnection", package: PackageSpec, loaded: 
             continue
         lines = frame["__line"].to_list()
         try:
-            schema_for(table, column_checks=False, columns=columns).validate(frame.drop("__line"), lazy=True)
+            schema_for(table, column_checks=False, columns=columns, row_rules=rules).validate(frame.drop("__line"), lazy=True)
             continue
         except pa.errors.SchemaErrors as exc:
             cases = exc.failure_cases

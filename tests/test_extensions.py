@@ -1,0 +1,65 @@
+"""This dataset's rules come from its own metadata (`ihr:` properties, ihr/extensions.py): another
+package gets the generic checks only, and a rule's reach is what the metadata says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import build_package, run_cli
+from ihr.validate import validate_package
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def codes(package: Path) -> list[tuple[str, int | None, str | None, str]]:
+    return [(f.path, f.line, f.column, f.code) for f in validate_package(package).sorted_findings()]
+
+
+def test_dataset_rules_run_only_when_the_package_lists_them(tmp_path):
+    package = build_package(tmp_path, "duplicate-claim")
+    assert any(c[3] == "duplicate-claim" for c in codes(package))
+    edit_json(package / "datapackage.json", lambda d: d.update({"ihr:rules": [r for r in d["ihr:rules"] if r != "duplicate-claim"]}))
+    assert not any(c[3] == "duplicate-claim" for c in codes(package))
+
+
+def test_a_package_without_ihr_metadata_gets_the_generic_checks_only(tmp_path):
+    package = build_package(tmp_path, "person-without-affiliation")
+    assert any(c[3] == "person-without-affiliation" for c in codes(package))
+    edit_json(package / "datapackage.json", lambda d: [d.pop(k) for k in list(d) if k.startswith("ihr:")])
+    for schema in (package / "schemas").glob("*.schema.json"):
+        edit_json(schema, lambda d: [d.pop(k) for k in list(d) if k.startswith("ihr:")])
+    result = run_cli("validate", "--format", "json", str(package))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_date_pairs_are_read_from_the_schema(tmp_path):
+    package = build_package(tmp_path, "date-order")
+    assert ("tables/events.csv", 2, "date_end", "date-order") in codes(package)
+    edit_json(package / "schemas" / "events.schema.json", lambda d: d.pop("ihr:datePairs"))
+    assert not any(c[3] == "date-order" for c in codes(package))
+
+
+def test_sourced_tables_are_read_from_the_schema(tmp_path):
+    package = build_package(tmp_path, "missing-source")
+    found = [c for c in codes(package) if c[3] == "missing-source"]
+    assert found
+    table = found[0][0].split("/")[-1].removesuffix(".csv")
+    edit_json(package / "schemas" / f"{table}.schema.json", lambda d: d.pop("ihr:sourcedBy"))
+    assert not any(c[3] == "missing-source" for c in codes(package))
+
+
+def test_other_tools_namespaced_properties_pass_and_ours_are_checked(tmp_path):
+    package = build_package(tmp_path)
+    edit_json(package / "datapackage.json", lambda d: d.update({"foo:owner": "someone", "ihr:rulez": [], "ihr:rules": ["no-such-rule"]}))
+    edit_json(package / "schemas" / "events.schema.json", lambda d: d.update({"ihr:datePairs": [["date_start", "date_finish"]]}))
+    found = {(f.path, f.code, f.message) for f in validate_package(package).errors}
+    assert ("datapackage.json", "unknown-property", "package: unknown property 'ihr:rulez' (a typo, or not in the Data Package v2 spec)") in found
+    assert ("datapackage.json", "invalid-descriptor", "ihr:rules names unknown rule 'no-such-rule' (ihr validate --list-rules)") in found
+    assert ("schemas/events.schema.json", "invalid-descriptor", "ihr:datePairs names unknown field 'date_finish'") in found
+    assert not any("foo:owner" in message for _, _, message in found)
