@@ -21,11 +21,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ihr.constraints import FIELD_TYPES
 from ihr.sql import quote_ident, sql_string
 from ihr.findings import PackageUnreadable, Report
 from ihr.package import FieldSpec, PackageSpec, TableSpec
+
+if TYPE_CHECKING:
+    from ihr.validate import Validation
 
 DATABASE_NAME = "iran-hamas-relations.duckdb"
 STORAGE_VERSION = "v1.0.0"
@@ -184,46 +188,72 @@ def _write_outputs(con, package: PackageSpec, views_path: Path, database: Path, 
     return rows
 
 
+def connect(threads: int | None = None):
+    """An in-memory DuckDB connection for validating and building (`threads=1`: repeatable Parquet)."""
+    import duckdb
+
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
 def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads: int | None = None) -> BuildResult:
     """Validate, then write the database and the Parquet files. Raises BuildRefused on invalid data.
 
     `threads=1` makes the Parquet output byte-for-byte repeatable (releases use it)."""
+    from ihr.checks.descriptor import load_package
+    from ihr.validate import validate_loaded
+
+    package, found = load_package(path, reference_check=False)
+    con = connect(threads)
+    try:
+        return build_validated(validate_loaded(package, found, con=con), con, out_dir)
+    finally:
+        con.close()
+
+
+def build_validated(validation: Validation, con, out_dir: str | Path = "build") -> BuildResult:
+    """Write the database and the Parquet files from a package validated into `con` (its raw tables
+    are read there: no file is read and no descriptor parsed again). Raises BuildRefused when the
+    validation found errors."""
     import time
 
-    import duckdb
-
-    from ihr.checks.descriptor import load_package
-    from ihr.validate import validate_package
-
     started = time.perf_counter()
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
-    report = validate_package(path, con=con)  # leaves the raw tables in `con`
-    if not report.valid:
-        con.close()
-        raise BuildRefused(report)
-    package, _ = load_package(path)
+    if not validation.report.valid:
+        raise BuildRefused(validation.report)
+    package = validation.package
     views_path = package.root / VIEWS_PATH
     if not views_path.is_file():
-        con.close()
         raise PackageUnreadable(f"{views_path}: missing; the views are part of the package")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parquet_dir = out / "parquet"
     database = out / DATABASE_NAME
-    try:
-        with build_lock(out):
-            rows = _write_outputs(con, package, views_path, database, parquet_dir)
-    finally:
-        con.close()
-    return BuildResult(database, parquet_dir, rows, round(time.perf_counter() - started, 3))
+    with build_lock(out):
+        rows = _write_outputs(con, package, views_path, database, parquet_dir)
+    seconds = validation.report.stats.get("seconds", 0) + time.perf_counter() - started
+    return BuildResult(database, parquet_dir, rows, round(seconds, 3))
+
+
+def package_inputs(root: Path) -> list[Path]:
+    """The files a build reads: the descriptor, each declared resource and schema, and the views.
+    An unreadable descriptor yields just itself (the build will say what is wrong with it)."""
+    from ihr.package import DESCRIPTOR_NAME, read_json
+
+    descriptor, broken = read_json(root / DESCRIPTOR_NAME, DESCRIPTOR_NAME)
+    inputs = [root / DESCRIPTOR_NAME, root / VIEWS_PATH]
+    if broken is None and isinstance(descriptor, dict):
+        for resource in descriptor.get("resources") or []:
+            if isinstance(resource, dict):
+                inputs += [root / v for v in (resource.get("path"), resource.get("schema")) if isinstance(v, str)]
+    return inputs
 
 
 def database_is_stale(root: Path, database: Path) -> bool:
-    """True when the database is missing or older than any table, schema or the descriptor."""
+    """True when the database is missing or older than any file the package declares (descriptor,
+    tables, schemas, views), so that `ihr query` rebuilds it."""
     if not database.exists():
         return True
     built = database.stat().st_mtime
-    inputs = [root / "datapackage.json", *(root / "tables").glob("*.csv"), *(root / "schemas").glob("*")]
-    return any(p.exists() and p.stat().st_mtime > built for p in inputs)
+    return any(p.exists() and p.stat().st_mtime > built for p in package_inputs(Path(root)))

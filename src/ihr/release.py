@@ -119,12 +119,15 @@ def previous_release_tag(root: Path) -> str | None:
 
 def check_version(root: Path, package: PackageSpec) -> tuple[str, str | None]:
     """Refuse when the version is not bumped at least as far as the change since the last release."""
-    from ihr.diff import diff_packages
+    from ihr.diff import DiffError, diff_packages
 
     tag = previous_release_tag(root)
     if tag is None:
         return "none", None
-    required = diff_packages(tag, str(root), repo=root).bump
+    try:
+        required = diff_packages(tag, str(root), repo=root).bump
+    except DiffError as exc:
+        raise DiffError(f"cannot compare with the previous release: {exc}") from exc
     actual = bump_between(tag, package.version)
     if BUMPS.index(actual) < BUMPS.index(required):
         raise ReleaseRefused(f"version {package.version} is a {actual} bump over {tag}, but the changes since "
@@ -259,15 +262,26 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist", allow_
                     untagged: bool = False) -> ReleaseResult:
     """Write the release of the commit at `root`; ReleaseRefused when it is not exactly a tagged,
     valid, documented commit (see the module docstring)."""
-    from ihr.build import build_package
-    from ihr.checks.descriptor import load_package
-    from ihr.codebook import render_codebook
-    from ihr.validate import validate_package
+    from ihr.build import connect
 
     root = Path(root)
-    package, _ = load_package(root)
+    con = connect(threads=1)  # one validation serves the checks and the build; repeatable Parquet
+    try:
+        return _release(root, Path(out_dir), allow_dirty, untagged, con)
+    finally:
+        con.close()
+
+
+def _release(root: Path, out: Path, allow_dirty: bool, untagged: bool, con) -> ReleaseResult:
+    from ihr.build import build_validated
+    from ihr.checks.descriptor import load_package
+    from ihr.codebook import render_codebook
+    from ihr.validate import validate_loaded
+
+    package, descriptor_findings = load_package(root, reference_check=False)
     provenance = check_commit(root, package.version, allow_dirty, untagged, release_inputs(root, package))
-    report = validate_package(root)
+    validation = validate_loaded(package, descriptor_findings, con=con)
+    package, report = validation.package, validation.report
     if not report.valid:
         raise ReleaseRefused("the package does not validate", report)
     required, tag = check_version(root, package)
@@ -275,7 +289,6 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist", allow_
     moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     built_at = moment.isoformat().replace("+00:00", "Z")
     date = moment.date().isoformat()
-    out = Path(out_dir)
     stem = f"{DATASET}-{package.version}" + ("-preview" if provenance.preview else "")
 
     with tempfile.TemporaryDirectory(prefix="ihr-release-") as tmp:
@@ -283,7 +296,7 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist", allow_
         previous = os.environ.get("SOURCE_DATE_EPOCH")
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
         try:
-            build_package(root, build_dir, threads=1)
+            build_validated(validation, con, build_dir)
         finally:
             if previous is None:
                 os.environ.pop("SOURCE_DATE_EPOCH", None)

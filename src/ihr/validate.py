@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ihr.findings import Finding, Report
@@ -151,14 +152,44 @@ class _TypedLayer:
         return self.job.result()
 
 
+@dataclass
+class Validation:
+    """A validated package: its spec and report, and, when validated into a caller's connection,
+    the raw tables there with every field (so `ihr build` reads no file and parses no descriptor
+    a second time)."""
+
+    package: PackageSpec
+    report: Report
+
+
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
                      reference_in_background: bool = True, share_key_joins: bool = True) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
     finding in the returned report. Given a DuckDB connection, the raw tables stay in its `raw`
-    schema afterwards with every field, so `ihr build` does not read the files a second time;
-    without one, free-text fields are checked during the read and not kept (memory).
+    schema afterwards with every field (see `validate_loaded`).
+
+    frictionless's own metadata check (a sixth of a second, pure Python) runs in a thread while
+    DuckDB reads the largest file (`reference_in_background`); with False it runs first.
+    """
+    from ihr.checks.descriptor import load_package
+
+    package, found = load_package(path, reference_check=not reference_in_background)
+    return validate_loaded(package, found, today, con, share_key_joins).report
+
+
+def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], today: dt.date | None = None, con=None,
+                    share_key_joins: bool = True) -> Validation:
+    """Validate a package whose descriptor `load_package` has read (its findings given).
+
+    In the rare case that the frictionless metadata check, left pending by `load_package` and run
+    alongside the reads, rejects a schema ours accepted, the package is read once more with that
+    check run first, exactly as if it had: the table is then left out.
+
+    Given a DuckDB connection, the raw tables stay in its `raw` schema afterwards with every field;
+    without one, free-text fields are checked during the read and not kept (memory), and the
+    connection of its own is closed on every path.
 
     With `share_key_joins=False`, the rules that read the rows a foreign-key join left
     unreferenced (missing-source, unused-source) query on their own: the simple path beside the
@@ -167,20 +198,34 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     import duckdb
 
     from ihr.checks.descriptor import load_package
+
+    started = time.perf_counter()
+    today = today or dt.date.today()
+    own = con is None
+    connection = duckdb.connect() if own else con
+    try:
+        report, rejected = _validate(connection, package, descriptor_findings, today, keep_all=not own,
+                                     share_key_joins=share_key_joins)
+        if rejected:
+            package, descriptor_findings = load_package(package.root, reference_check=True)
+            report, _ = _validate(connection, package, descriptor_findings, today, keep_all=not own,
+                                  share_key_joins=share_key_joins)
+    finally:
+        if own:
+            connection.close()
+    report.stats["seconds"] = round(time.perf_counter() - started, 3)
+    return Validation(package, report)
+
+
+def _validate(con, package: PackageSpec, descriptor_findings: list[Finding], today: dt.date, *, keep_all: bool,
+              share_key_joins: bool) -> tuple[Report, set[str]]:
+    """One pass of every layer; returns the report and the tables the pending frictionless check rejected."""
     from ihr.checks.files import ScanAhead, file_size
     from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys
     from ihr.checks.semantic import check_semantics, unreferenced_wanted
 
-    started = time.perf_counter()
     report = Report()
-    # frictionless's own metadata check (a sixth of a second, pure Python) runs in a thread while
-    # DuckDB reads the largest file; in the rare case that it rejects a schema ours accepted,
-    # validation starts over with that table left out, exactly as if it had run first.
-    package, found = load_package(path, reference_check=not reference_in_background)
-    report.extend(found)
-    own_connection = con is None
-    if own_connection:
-        con = duckdb.connect()
+    report.extend(descriptor_findings)
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(PARTIAL_DATE_MACROS)
     loaded: set[str] = set()
@@ -190,14 +235,13 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     order = sorted(package.tables.items(), key=lambda item: file_size(package.root / item[1].path))
     scans = ScanAhead([package.root / t.path for _, t in order])
     try:
-        reference = _load_tables(con, package, order, scans, report, keep_all=not own_connection, loaded=loaded, rows=rows)
+        reference = _load_tables(con, package, order, scans, report, keep_all=keep_all, loaded=loaded, rows=rows)
     finally:
         scans.close()
     rows = {name: rows[name] for name in package.tables}
     if not order:
         reference = _start_background_work(package)
     unreferenced: dict[tuple[str, str], str] = {}
-    today = today or dt.date.today()
     # The semantic rules that need the raw tables alone run on their own cursor while the key
     # checks run; so does the typed layer, once the tables it reads are checked.
     semantics = _InBackground(_on_cursor, functools.partial(check_semantics, after_keys=False), con.cursor(), package, loaded, today)
@@ -208,20 +252,11 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     report.extend(typed.findings())
     report.extend(semantics.result())
     report.extend(check_semantics(con, package, loaded, today, unreferenced, after_keys=True))
-    if own_connection:
-        con.close()
     if reference is not None:
         reference_findings, rejected = reference.result()
         if rejected:
-            return validate_package(path, today, None if own_connection else con, reference_in_background=False,
-                                    share_key_joins=share_key_joins)
+            return report, rejected
         report.extend(reference_findings)
     report.findings = humanize(report.findings, package)
-    report.stats = {
-        "package": package.name,
-        "version": package.version,
-        "tables": len(package.tables),
-        "rows": rows,
-        "seconds": round(time.perf_counter() - started, 3),
-    }
-    return report
+    report.stats = {"package": package.name, "version": package.version, "tables": len(package.tables), "rows": rows}
+    return report, set()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 
+from ihr.cli.errors import domain_errors, out_option, package_argument
+
 
 @click.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Directory for the database and parquet/.")
+@package_argument()
+@out_option("build", "Directory for the database and parquet/.")
 def build(path: str, out_dir: str) -> None:
     """Build build/iran-hamas-relations.duckdb and build/parquet/*.parquet from the package at PATH."""
     from ihr.build import build_package
-    from ihr.cli.errors import exit_on_build_errors
 
-    with exit_on_build_errors("not built"):
+    with domain_errors("not built"):
         result = build_package(path, out_dir)
     total = sum(result.rows.values())
     click.echo(f"built {result.database} ({total} rows in {len(result.rows)} tables) "

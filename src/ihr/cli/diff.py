@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
+
+from ihr.cli.errors import domain_errors, format_option
 
 
 @click.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@format_option("text", "markdown", "json")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Lines shown per table in text and markdown.")
 def diff(old: str, new: str, output_format: str, limit: int) -> None:
     """Compare two versions of the package; OLD and NEW are git revisions, directories or release zips."""
-    from ihr.diff import DiffError, diff_packages, render_diff
-    from ihr.findings import PackageUnreadable
+    from ihr.diff import diff_packages, render_diff
 
-    try:
+    with domain_errors():
         report = diff_packages(old, new)
-    except (DiffError, PackageUnreadable) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     click.echo(render_diff(report, output_format, limit))

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+from ihr.cli.errors import domain_errors, package_argument
+
 
 @click.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
+@package_argument()
 @click.option("--check", is_flag=True,
               help="Write nothing; exit 1 when docs/codebook.md or an example output is out of date.")
 def docs(path: str, check: bool) -> None:
@@ -19,22 +21,14 @@ def docs(path: str, check: bool) -> None:
     from ihr.checks.descriptor import load_package
     from ihr.codebook import write_codebook
     from ihr.examples import refresh_all
-    from ihr.findings import PackageUnreadable
-    from ihr.query import QueryError
 
-    try:
+    with domain_errors():
         package, _ = load_package(path)
-    except PackageUnreadable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     target, fresh = write_codebook(package, check=check)
     stale = 0 if fresh else 1
     click.echo(f"{target}: {'up to date' if fresh else ('out of date' if check else 'written')}")
-    try:
+    with domain_errors("an example does not run"):
         results = refresh_all(Path(package.root), write=not check)
-    except QueryError as exc:
-        click.echo(f"error: an example does not run: {exc}", err=True)
-        sys.exit(1)
     for result in results:
         stale += len(result.stale_sql)
         state = "up to date" if not result.stale_sql else (

@@ -6,20 +6,18 @@ import sys
 
 import click
 
+from ihr.cli.errors import domain_errors
+
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and name the files that would change.")
 def fmt(path: str, check: bool) -> None:
     """Sort rows by primary key, order columns as the schema, UTF-8, LF, minimal quoting."""
-    from ihr.findings import PackageUnreadable
     from ihr.fmt import format_path
 
-    try:
+    with domain_errors():
         report = format_path(path, check=check)
-    except PackageUnreadable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     for f in report.files:
         if f.status == "refused":
             click.echo(f"{f.path}: refused: {f.message}", err=True)

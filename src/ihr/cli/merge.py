@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
+
+from ihr.cli.errors import domain_errors, package_option
 
 
 @click.command()
@@ -12,23 +12,19 @@ import click
 @click.argument("old_id")
 @click.argument("new_id")
 @click.option("--reason", required=True, help="Why OLD_ID is retired (goes into redirects).")
-@click.option("--package", "path", default=".", type=click.Path(exists=True, file_okay=False), show_default=True,
-              help="The package directory.")
+@package_option()
 def merge(table: str, old_id: str, new_id: str, reason: str, path: str) -> None:
     """Merge OLD_ID into NEW_ID in TABLE: references re-pointed, empty cells of NEW_ID filled from
     OLD_ID, OLD_ID's row removed and a row added to redirects."""
     from ihr.checks.descriptor import load_package
     from ihr.findings import PackageUnreadable
-    from ihr.merge import MergeRefused, merge_rows
+    from ihr.merge import merge_rows
 
-    try:
+    with domain_errors():
         package, findings = load_package(path)
         if any(f.severity == "error" for f in findings):
             raise PackageUnreadable("the descriptor has errors; run ihr validate first")
         result = merge_rows(package, table, old_id, new_id, reason)
-    except (PackageUnreadable, MergeRefused) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2 if isinstance(exc, PackageUnreadable) else 1)
     for where, count in sorted(result.repointed.items()):
         click.echo(f"{where}: {count} reference(s) re-pointed")
     for where, count in sorted(result.dropped_links.items()):

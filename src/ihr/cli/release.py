@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from ihr.cli.errors import domain_errors, format_option
+
 
 @click.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, dir_okay=True))
@@ -14,25 +16,10 @@ import click
 @click.option("--untagged", is_flag=True, help="Release a HEAD not tagged v<version> as a -preview zip (local tries).")
 def release(path: str, out_dir: str, allow_dirty: bool, untagged: bool) -> None:
     """Write dist/iran-hamas-relations-<version>.zip, .duckdb and SHA256SUMS from the package at PATH."""
-    from ihr.build import BuildRefused
-    from ihr.diff import DiffError
-    from ihr.findings import PackageUnreadable
-    from ihr.release import ReleaseRefused, release_package
-    from ihr.render import render_text
+    from ihr.release import release_package
 
-    try:
+    with domain_errors("release refused"):
         result = release_package(path, out_dir, allow_dirty=allow_dirty, untagged=untagged)
-    except PackageUnreadable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except (ReleaseRefused, BuildRefused) as exc:
-        if getattr(exc, "report", None) is not None:
-            click.echo(render_text(exc.report, limit=50), err=True)
-        click.echo(f"error: release refused: {exc}", err=True)
-        sys.exit(1)
-    except DiffError as exc:
-        click.echo(f"error: cannot compare with the previous release: {exc}", err=True)
-        sys.exit(2)
     since = f" (changes since {result.previous_tag} need a {result.required_bump} bump)" if result.previous_tag else ""
     marks = (" as a preview" if result.preview else "") + (" with uncommitted changes" if result.dirty else "")
     click.echo(f"released {result.version}{marks}{since}:")
@@ -42,17 +29,13 @@ def release(path: str, out_dir: str, allow_dirty: bool, untagged: bool) -> None:
 
 @click.command()
 @click.argument("path", type=click.Path(exists=True, file_okay=True, dir_okay=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 def verify(path: str, output_format: str) -> None:
     """Check a release (directory, zip or unpacked zip): checksums, then the package itself."""
-    from ihr.findings import PackageUnreadable
     from ihr.render import render_json, render_text
     from ihr.verify import verify_path
 
-    try:
+    with domain_errors():
         report = verify_path(path)
-    except PackageUnreadable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     click.echo(render_json(report) if output_format == "json" else render_text(report))
     sys.exit(0 if report.valid else 1)

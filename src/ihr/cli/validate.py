@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from ihr.cli.errors import domain_errors, format_option, package_argument
+
 FORMATS = ("text", "json", "github")
 
 
@@ -23,24 +25,19 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, wanted: bool) -> No
 @click.command()
 @click.option("--list-rules", is_flag=True, expose_value=False, is_eager=True, callback=_list_rules,
               help="List every finding code with its severity, layer, meaning and fix, then exit.")
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=True, dir_okay=True))
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for tools, github for pull-request annotations.")
+@package_argument()
+@format_option(*FORMATS, help="text for people, json for tools, github for pull-request annotations.")
 @click.option("--max-findings", type=click.IntRange(min=0), default=200, show_default=True,
               help="Cap the text list (0 = no cap); json always has every finding.")
 @click.option("--errors-only", "-q", "errors_only", is_flag=True,
               help="List errors only in the text output (the summary still counts warnings; json and github keep all).")
 def validate(path: str, output_format: str, max_findings: int, errors_only: bool) -> None:
     """Validate the data package at PATH (a directory or its datapackage.json)."""
-    from ihr.findings import PackageUnreadable
     from ihr.render import render_github, render_json, render_text
     from ihr.validate import validate_package
 
-    try:
+    with domain_errors():
         report = validate_package(path)
-    except PackageUnreadable as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
     if output_format == "json":
         click.echo(render_json(report))
     elif output_format == "github":
