@@ -200,11 +200,11 @@ def test_rules_reading_the_foreign_key_joins_agree_with_their_own_queries(name, 
     without them they join on their own. Both ways must report the same."""
     from conftest import build_package
 
-    from ihr.validate import validate_package
+    from ihr.validate import ValidationOptions, validate_package
 
     package = build_package(tmp_path, name)
     shared = [f.to_dict() for f in validate_package(package).sorted_findings()]
-    alone = [f.to_dict() for f in validate_package(package, share_key_joins=False).sorted_findings()]
+    alone = [f.to_dict() for f in validate_package(package, options=ValidationOptions(share_key_joins=False)).sorted_findings()]
     assert shared == alone
 
 
@@ -216,7 +216,7 @@ def test_line_steps_give_every_record_its_physical_line(layout):
     + 2 + blank lines before); walking a file line by line must give the same start lines."""
     import bisect
 
-    from ihr.checks.files import _line_steps
+    from ihr.read.lines import line_steps
 
     line, kept_starts, rejected_starts, blanks, embedded, rejected = 1, [], [], [], [], []
     for k, (blank_lines_before, breaks_inside, is_rejected) in enumerate(layout):
@@ -232,7 +232,7 @@ def test_line_steps_give_every_record_its_physical_line(layout):
                 embedded.append((len(kept_starts), breaks_inside))
             kept_starts.append(line)
         line += breaks_inside
-    steps, rejected_lines = _line_steps(blanks, embedded, rejected)
+    steps, rejected_lines = line_steps(blanks, embedded, rejected)
     firsts = [first for first, _ in steps]
     for rowid, start in enumerate(kept_starts):
         assert rowid + 2 + steps[bisect.bisect_right(firsts, rowid) - 1][1] == start
@@ -263,7 +263,7 @@ def test_step_tree_is_the_step_function(con, adds, gaps):
     the last step starting at or before it (what the ASOF join with the step table gave)."""
     import bisect
 
-    from ihr.checks.files import _step_tree
+    from ihr.read.lines import step_tree
 
     firsts = [0]
     for _ in adds[1:]:
@@ -271,7 +271,7 @@ def test_step_tree_is_the_step_function(con, adds, gaps):
     steps = list(zip(firsts, adds))
     rows = firsts[-1] + 8
     con.execute(f"CREATE OR REPLACE TEMP TABLE step_rows AS SELECT range FROM range({rows})")
-    got = con.execute(f"SELECT rowid, {_step_tree(steps)} FROM step_rows ORDER BY rowid").fetchall()
+    got = con.execute(f"SELECT rowid, {step_tree(steps)} FROM step_rows ORDER BY rowid").fetchall()
     assert got == [(r, adds[bisect.bisect_right(firsts, r) - 1]) for r in range(rows)]
 
 
@@ -280,7 +280,7 @@ def test_step_tree_is_the_step_function(con, adds, gaps):
 def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name, tmp_path, monkeypatch):
     """Past STEPS_IN_EXPRESSION steps the raw table is materialised through an ASOF join instead
     of the CASE tree; both must place every finding on the same line."""
-    import ihr.checks.files as files
+    import ihr.read.lines as lines
     from test_hostile import materialize
 
     from ihr.validate import validate_package
@@ -290,7 +290,7 @@ def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name
 
     package = materialize(next(c for c in CASES if c.name == name), tmp_path)
     in_view = [f.to_dict() for f in validate_package(package).sorted_findings()]
-    monkeypatch.setattr(files, "STEPS_IN_EXPRESSION", 0)
+    monkeypatch.setattr(lines, "STEPS_IN_EXPRESSION", 0)
     materialised = [f.to_dict() for f in validate_package(package).sorted_findings()]
     assert in_view == materialised
     assert any(f["line"] and f["line"] > 2 for f in in_view)
@@ -303,7 +303,7 @@ def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_fac
     when a pair of line feeds straddles two chunks and when blank lines come in runs."""
     import re
 
-    import ihr.checks.files as files
+    import ihr.read.scan as files
 
     path = tmp_path_factory.mktemp("blank") / "t.csv"
     path.write_bytes(data)
@@ -316,8 +316,8 @@ def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_fac
     files.CHUNK = chunk
     try:
         assert files.scan_bytes(path, blank_lines=True).blank_lines == expected
-        assert files._blank_lines(path) == expected
-        assert files._blank_lines(path, files.scan_bytes(path).chunk_lines) == expected
+        assert files.find_blank_lines(path) == expected
+        assert files.find_blank_lines(path, files.scan_bytes(path).chunk_lines) == expected
     finally:
         files.CHUNK = saved
 
@@ -360,14 +360,13 @@ def test_url_prefilter_flags_every_url_the_pattern_rejects(con, value):
         assert flagged, value
 
 
-def test_hints_from_earlier_files_change_no_finding(tmp_path, monkeypatch):
+def test_hints_from_earlier_files_change_no_finding(tmp_path):
     """Once a file has blank lines or records spanning lines, the files loaded after it (larger
     ones) are searched for blank lines in the background and read without the padded attempt;
     the findings must be exactly those of reading every file on its own, line for line."""
-    import ihr.checks.files as files
     from conftest import fixture_package
 
-    from ihr.validate import validate_package
+    from ihr.validate import ValidationOptions, validate_package
 
     package = tmp_path / "package"
     fixture_package(package)
@@ -382,9 +381,7 @@ def test_hints_from_earlier_files_change_no_finding(tmp_path, monkeypatch):
     claims.write_text("\n".join([lines[0], lines[1], "", short, *lines[2:]]) + "\n")
 
     with_hints = [f.to_dict() for f in validate_package(package).sorted_findings()]
-    monkeypatch.setattr(files.ScanAhead, "expect_blank_lines", lambda self: None)
-    monkeypatch.setattr(files.ScanAhead, "expect_multi_line_records", lambda self: None)
-    alone = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    alone = [f.to_dict() for f in validate_package(package, options=ValidationOptions(learn_across_files=False)).sorted_findings()]
     assert with_hints == alone
     found = {(f["path"], f["line"], f["code"]) for f in with_hints}
     assert {("tables/claim_relations.csv", 2, "blank-row"), ("tables/claim_relations.csv", 3, "control-character"),
@@ -395,27 +392,25 @@ def test_hints_from_earlier_files_change_no_finding(tmp_path, monkeypatch):
                                   "unterminated-quote-then-quoted-cell", "multi-line-ragged-blank", "crlf-multi-line-ragged",
                                   "mixed-line-ends", "blank-line", "newline-in-cell", "ragged-short-row", "ragged-long-row",
                                   "utf-8-bom", "no-final-newline", "stray-quote"])
-def test_duckdb_read_reports_what_the_python_csv_reader_does(name, tmp_path, monkeypatch):
+def test_duckdb_read_reports_what_the_python_csv_reader_does(name, tmp_path):
     """Whichever path reads a file (DuckDB, or Python's csv module when DuckDB cannot place a
     record), the findings are the same, message for message; and the cases DuckDB can place
     (an unterminated quote in the last record among them) do not fall back."""
-    import ihr.checks.files as files
     from test_hostile import materialize
 
-    from ihr.validate import validate_package
+    from ihr.validate import ValidationOptions, validate_package
 
     sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
     from cases import CASES
 
     case = next(c for c in CASES if c.name == name)
     package = materialize(case, tmp_path)
-    slow_reads: list[str] = []
-    real_slow_load = files._slow_load
-    monkeypatch.setattr(files, "_slow_load", lambda con, layout, text: slow_reads.append(layout.table.name) or real_slow_load(con, layout, text))
-    either = [f.to_dict() for f in validate_package(package).sorted_findings()]
-    fell_back = list(slow_reads)
-    monkeypatch.setattr(files, "_fast_load", lambda *args, **kwargs: None)
-    python_only = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    report = validate_package(package)
+    either = [f.to_dict() for f in report.sorted_findings()]
+    fell_back = sorted(name for name, reader in report.stats["paths"]["readers"].items() if reader == "python")
+    exact = validate_package(package, options=ValidationOptions(reader="exact"))
+    assert set(exact.stats["paths"]["readers"].values()) == {"python"}
+    python_only = [f.to_dict() for f in exact.sorted_findings()]
     assert either == python_only
     if name in ("unterminated-quote-last-row", "unterminated-quote-after-damage"):
         assert fell_back == [], "DuckDB's read places an unterminated quote in the last record"
@@ -429,7 +424,7 @@ def test_duckdb_read_reports_what_the_python_csv_reader_does(name, tmp_path, mon
 def test_lf_copy_around_carriage_returns_is_the_replaced_file(data, chunk, kept, tmp_path_factory):
     """The scan's offsets of carriage returns (kept while few, across pieces of any size) and the
     kernel copy around them give the same LF copy as replacing every CRLF in the whole file."""
-    import ihr.checks.files as files
+    import ihr.read.scan as files
 
     path = tmp_path_factory.mktemp("lf") / "t.csv"
     path.write_bytes(data)
@@ -442,7 +437,7 @@ def test_lf_copy_around_carriage_returns_is_the_replaced_file(data, chunk, kept,
     positions = [i for i, byte in enumerate(data) if byte == 13]
     assert facts.cr_offsets == (positions if len(positions) <= kept else None)
     assert not facts.lone_cr
-    copy = files._normalized_copy(path, facts.cr_offsets)
+    copy = files.normalized_copy(path, facts.cr_offsets)
     try:
         assert copy.read_bytes() == data.replace(b"\r\n", b"\n")
     finally:
@@ -450,57 +445,37 @@ def test_lf_copy_around_carriage_returns_is_the_replaced_file(data, chunk, kept,
 
 
 @pytest.mark.parametrize("name", ["amount-incomplete", "unfindable-source", "type-number", "credibility-out-of-range"])
-def test_typed_layer_in_its_thread_reports_what_running_it_after_the_row_checks_does(name, tmp_path, monkeypatch):
+def test_typed_layer_in_its_thread_reports_what_running_it_after_the_row_checks_does(name, tmp_path):
     """Pandera starts on its own cursor once the row checks of claims and sources ran; the
     findings must be those of running it afterwards on the main connection, rows the SQL layer
     excluded included."""
     from conftest import build_package
 
-    import ihr.validate as validate
+    from ihr.validate import ValidationOptions, validate_package
 
     package = build_package(tmp_path, name)
-    started: list[bool] = []
-    real = validate._TypedLayer.table_checked
-
-    def spy(self, table, findings):
-        real(self, table, findings)
-        started.append(self.job is not None)
-
-    monkeypatch.setattr(validate._TypedLayer, "table_checked", spy)
-    threaded = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
-    assert any(started), "the typed layer did not start in its thread"
-
-    def never_start(self, table, findings):  # collect the excluded lines only: findings() then runs it inline
-        self.waiting.add("never")
-        real(self, table, findings)
-
-    monkeypatch.setattr(validate._TypedLayer, "table_checked", never_start)
-    inline = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
+    report = validate_package(package)
+    threaded = [f.to_dict() for f in report.sorted_findings()]
+    assert report.stats["paths"]["pandera"] == "thread", "the typed layer did not start in its thread"
+    in_turn = validate_package(package, options=ValidationOptions(in_threads=False))
+    assert in_turn.stats["paths"]["pandera"] == "inline"
+    inline = [f.to_dict() for f in in_turn.sorted_findings()]
     assert threaded == inline
     assert threaded
 
 
 @pytest.mark.parametrize("name", ["date-order", "derived-from-cycle", "missing-source", "unused-source", "duplicate-url",
                                   "claim-after-death", "redirect-to-nowhere", "untrimmed", "amount-incomplete"])
-def test_layers_in_threads_report_what_running_them_in_turn_does(name, tmp_path, monkeypatch):
+def test_layers_in_threads_report_what_running_them_in_turn_does(name, tmp_path):
     """The semantic rules that need no key check, and the typed layer, run on cursors of their own
     in threads; every finding must be what running every layer in turn on one connection gives."""
     from conftest import build_package
 
-    import ihr.validate as validate
+    from ihr.validate import ValidationOptions, validate_package
 
     package = build_package(tmp_path, name)
-    threaded = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
-
-    class InTurn:  # runs the work at once, on the calling thread
-        def __init__(self, fn, *args):
-            self.value = fn(*args)
-
-        def result(self):
-            return self.value
-
-    monkeypatch.setattr(validate, "_InBackground", InTurn)
-    in_turn = [f.to_dict() for f in validate.validate_package(package).sorted_findings()]
+    threaded = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    in_turn = [f.to_dict() for f in validate_package(package, options=ValidationOptions(in_threads=False)).sorted_findings()]
     assert threaded == in_turn
     assert {f["layer"] for f in threaded} & {"semantic", "pandera"}
 
@@ -511,8 +486,9 @@ def test_a_load_on_its_own_leaves_no_lf_copy_behind(ends, tmp_path, monkeypatch)
     and any LF copy it wrote, end with that load, whichever way DuckDB read the file."""
     import tempfile
 
-    import ihr.checks.files as files
     from conftest import fixture_package
+
+    from ihr.read import load_table
 
     temp = tmp_path / "temp"
     temp.mkdir()
@@ -525,7 +501,7 @@ def test_a_load_on_its_own_leaves_no_lf_copy_behind(ends, tmp_path, monkeypatch)
     spec = load_package(package)[0].tables["events"]
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw")
-    loaded, found = files.load_table(con, package, spec)
+    loaded, found = load_table(con, package, spec)
     assert loaded.rows == body.count(b"\n") - 1
     assert ("line-ending", 1) in {(f.code, f.line) for f in found}
     assert list(temp.iterdir()) == []

@@ -101,7 +101,7 @@ def build_time() -> str:
 
 def load_raw_tables(con, package: PackageSpec) -> None:
     """Read every CSV as text into raw.<table> (the same reader validation uses)."""
-    from ihr.checks.files import load_table
+    from ihr.read import load_table
 
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for table in package.tables.values():

@@ -104,7 +104,7 @@ def load(table: str, root: str | Path = ".", out_dir: str | Path | None = None):
     import duckdb
 
     from ihr.checks.descriptor import load_package
-    from ihr.checks.files import load_table
+    from ihr.read import load_table
     from ihr.checks.typed import schema_for, typed_frame
 
     package, _ = load_package(root)

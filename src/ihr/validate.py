@@ -45,9 +45,25 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     return needed
 
 
-def _start_background_work(package: PackageSpec):
-    _InBackground(_import_typed_layer)
-    return _InBackground(package.reference_checks.run) if package.reference_checks else None
+@dataclass(frozen=True)
+class ValidationOptions:
+    """Switches from each fast path to the simple exact one beside it, for the tests that compare
+    the two (none changes a finding; each only costs time)."""
+
+    reader: str = "auto"  # "exact": Python's csv module reads every file (ihr.read.READERS)
+    share_key_joins: bool = True  # False: missing-source and unused-source query on their own
+    in_threads: bool = True  # False: the semantic rules and Pandera run in turn on one connection
+    learn_across_files: bool = True  # False: no file's scan looks for blank lines because another had some
+
+
+def _start_background_work(package: PackageSpec, options: ValidationOptions):
+    _background(options, _import_typed_layer)
+    return _background(options, package.reference_checks.run) if package.reference_checks else None
+
+
+def _background(options: ValidationOptions, fn, *args):
+    """`fn(*args)` in a thread, or at once with `in_threads=False`; `.result()` gives its value."""
+    return _InBackground(fn, *args) if options.in_threads else _AtOnce(fn, *args)
 
 
 def _import_typed_layer() -> None:
@@ -55,6 +71,16 @@ def _import_typed_layer() -> None:
         import pandera.polars  # noqa: F401
     except Exception:  # noqa: BLE001 - the main thread imports it again and reports properly
         pass
+
+
+class _AtOnce:
+    """`fn(*args)` run at once on the calling thread, with the interface of `_InBackground`."""
+
+    def __init__(self, fn, *args) -> None:
+        self._value = fn(*args)
+
+    def result(self):
+        return self._value
 
 
 class _InBackground:
@@ -66,7 +92,7 @@ class _InBackground:
         self._thread.start()
 
     def _run(self, fn, *args) -> None:
-        from ihr.checks.files import lower_priority
+        from ihr.read import lower_priority
 
         lower_priority()  # needed only at the end; DuckDB's threads come first
         try:
@@ -83,10 +109,10 @@ class _InBackground:
 
 
 def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], scans, report: Report, *,
-                 keep_all: bool, loaded: set[str], rows: dict[str, int]):
+                 keep_all: bool, loaded: set[str], rows: dict[str, int], readers: dict[str, str], options: ValidationOptions):
     """Load every table in `order` into raw.<table>, adding the file findings to `report`;
     returns the background reference check, started during the last (largest) read."""
-    from ihr.checks.files import load_table
+    from ihr.read import load_table
     from ihr.checks.rows import deferred_pattern_fields, row_flag_condition
 
     reference = None
@@ -96,13 +122,15 @@ def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], 
             # releases the GIL there): frictionless's metadata check, and importing Pandera and
             # polars, which only the end needs. Started earlier, they would hold up the Python
             # side of the small files' loads (a slow-path read above all) for a third of a second.
-            reference = _start_background_work(package)
+            reference = _start_background_work(package, options)
         keep = None if keep_all else fields_needed_after_read(package, table)
         deferred = frozenset(deferred_pattern_fields(package, table))
-        result, found = load_table(con, package.root, table, keep=keep, scans=scans,
+        result, found = load_table(con, package.root, table, keep=keep, scans=scans, reader=options.reader,
                                    flag_for=lambda control, non_ascii, line_feeds, t=table, d=deferred:
                                    row_flag_condition(t, control, non_ascii, d, line_feeds))
         report.extend(found)
+        if result.reader:
+            readers[name] = result.reader
         if result.loaded:
             loaded.add(name)
         rows[name] = result.rows
@@ -126,23 +154,25 @@ class _TypedLayer:
     row checks of every table it reads have run: Pandera's Python work then overlaps the key
     checks of the tables still to come, which run inside DuckDB (it releases the GIL)."""
 
-    def __init__(self, con, package: PackageSpec, loaded: set[str]) -> None:
+    def __init__(self, con, package: PackageSpec, loaded: set[str], options: ValidationOptions) -> None:
         from ihr.checks.typed import row_rules_for
 
-        self.con, self.package, self.loaded = con, package, loaded
+        self.con, self.package, self.loaded, self.options = con, package, loaded, options
         self.waiting = {r.table for r in row_rules_for(package)} & loaded
         self.excluded: dict[str, set[int]] = {}  # lines whose raw text failed: never typed
         self.job: _InBackground | None = None
+        self.ran_in = "inline"  # or "thread": where Pandera ran (report.stats["paths"])
 
     def table_checked(self, name: str, findings: list[Finding]) -> None:
         for f in findings:
             if f.code in UNTYPEABLE and f.table and f.line:
                 self.excluded.setdefault(f.table, set()).add(f.line)
         self.waiting.discard(name)
-        if not self.waiting and self.job is None:
+        if not self.waiting and self.job is None and self.options.in_threads:
             from ihr.checks.typed import check_typed
 
             self.job = _InBackground(_on_cursor, check_typed, self.con.cursor(), self.package, self.loaded, self.excluded)
+            self.ran_in = "thread"
 
     def findings(self) -> list[Finding]:
         if self.job is None:  # no table with row rules was loaded
@@ -163,7 +193,7 @@ class Validation:
 
 
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
-                     reference_in_background: bool = True, share_key_joins: bool = True) -> Report:
+                     reference_in_background: bool = True, options: ValidationOptions = ValidationOptions()) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
@@ -176,11 +206,11 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
     from ihr.checks.descriptor import load_package
 
     package, found = load_package(path, reference_check=not reference_in_background)
-    return validate_loaded(package, found, today, con, share_key_joins).report
+    return validate_loaded(package, found, today, con, options).report
 
 
 def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], today: dt.date | None = None, con=None,
-                    share_key_joins: bool = True) -> Validation:
+                    options: ValidationOptions = ValidationOptions()) -> Validation:
     """Validate a package whose descriptor `load_package` has read (its findings given).
 
     In the rare case that the frictionless metadata check, left pending by `load_package` and run
@@ -191,9 +221,7 @@ def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], to
     without one, free-text fields are checked during the read and not kept (memory), and the
     connection of its own is closed on every path.
 
-    With `share_key_joins=False`, the rules that read the rows a foreign-key join left
-    unreferenced (missing-source, unused-source) query on their own: the simple path beside the
-    fast one, which a test compares.
+    `options` switch the fast paths to the simple ones beside them (`ValidationOptions`).
     """
     import duckdb
 
@@ -204,12 +232,10 @@ def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], to
     own = con is None
     connection = duckdb.connect() if own else con
     try:
-        report, rejected = _validate(connection, package, descriptor_findings, today, keep_all=not own,
-                                     share_key_joins=share_key_joins)
+        report, rejected = _validate(connection, package, descriptor_findings, today, keep_all=not own, options=options)
         if rejected:
             package, descriptor_findings = load_package(package.root, reference_check=True)
-            report, _ = _validate(connection, package, descriptor_findings, today, keep_all=not own,
-                                  share_key_joins=share_key_joins)
+            report, _ = _validate(connection, package, descriptor_findings, today, keep_all=not own, options=options)
     finally:
         if own:
             connection.close()
@@ -218,9 +244,9 @@ def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], to
 
 
 def _validate(con, package: PackageSpec, descriptor_findings: list[Finding], today: dt.date, *, keep_all: bool,
-              share_key_joins: bool) -> tuple[Report, set[str]]:
+              options: ValidationOptions) -> tuple[Report, set[str]]:
     """One pass of every layer; returns the report and the tables the pending frictionless check rejected."""
-    from ihr.checks.files import ScanAhead, file_size
+    from ihr.read import ScanAhead, file_size
     from ihr.checks.rows import PARTIAL_DATE_MACROS, check_rows_and_keys
     from ihr.checks.semantic import check_semantics, unreferenced_wanted
 
@@ -233,20 +259,23 @@ def _validate(con, package: PackageSpec, descriptor_findings: list[Finding], tod
     # Smallest files first: the byte scan of the next file then always finishes while DuckDB
     # reads the current one, so no read waits for its scan (findings are sorted in the report).
     order = sorted(package.tables.items(), key=lambda item: file_size(package.root / item[1].path))
-    scans = ScanAhead([package.root / t.path for _, t in order])
+    scans = ScanAhead([package.root / t.path for _, t in order], learn=options.learn_across_files)
+    readers: dict[str, str] = {}
     try:
-        reference = _load_tables(con, package, order, scans, report, keep_all=keep_all, loaded=loaded, rows=rows)
+        reference = _load_tables(con, package, order, scans, report, keep_all=keep_all, loaded=loaded, rows=rows,
+                                 readers=readers, options=options)
     finally:
         scans.close()
     rows = {name: rows[name] for name in package.tables}
     if not order:
-        reference = _start_background_work(package)
+        reference = _start_background_work(package, options)
     unreferenced: dict[tuple[str, str], str] = {}
     # The semantic rules that need the raw tables alone run on their own cursor while the key
     # checks run; so does the typed layer, once the tables it reads are checked.
-    semantics = _InBackground(_on_cursor, functools.partial(check_semantics, after_keys=False), con.cursor(), package, loaded, today)
-    typed = _TypedLayer(con, package, loaded)
-    wanted = unreferenced_wanted(package) if share_key_joins else frozenset()
+    semantics = _background(options, _on_cursor, functools.partial(check_semantics, after_keys=False), con.cursor(), package,
+                            loaded, today)
+    typed = _TypedLayer(con, package, loaded, options)
+    wanted = unreferenced_wanted(package) if options.share_key_joins else frozenset()
     row_findings = check_rows_and_keys(con, package, loaded, unreferenced, wanted, on_table=typed.table_checked)
     report.extend(row_findings)
     report.extend(typed.findings())
@@ -258,5 +287,6 @@ def _validate(con, package: PackageSpec, descriptor_findings: list[Finding], tod
             return report, rejected
         report.extend(reference_findings)
     report.findings = humanize(report.findings, package)
-    report.stats = {"package": package.name, "version": package.version, "tables": len(package.tables), "rows": rows}
+    report.stats = {"package": package.name, "version": package.version, "tables": len(package.tables), "rows": rows,
+                    "paths": {"readers": readers, "pandera": typed.ran_in}}
     return report, set()

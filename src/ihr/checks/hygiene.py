@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ihr.checks.files import quote_ident
+from ihr.sql import quote_ident
 from ihr.checks.semantic import RuleContext, _finding, rule
 from ihr.checks.urls import tracking_free
 from ihr.findings import Finding

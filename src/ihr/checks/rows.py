@@ -11,7 +11,7 @@ from typing import Callable
 
 import duckdb
 
-from ihr.checks.files import flagged_table
+from ihr.read import flagged_table
 from ihr.constraints import FIELD_TYPES, URL_PATTERN, CellCheck, pattern_prefilter  # noqa: F401 - the last two: tests
 from ihr.sql import quote_ident, sql_string
 from ihr.checks.text import pattern_implies_clean, suspect_sql, text_findings, values_are_clean

@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 import duckdb
 
-from ihr.checks.files import flagged_table
+from ihr.read import flagged_table
 from ihr.sql import quote_ident, sql_string
 from ihr.checks.text import TEXT_CODES, text_findings
 from ihr.findings import Finding, Severity
