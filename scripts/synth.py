@@ -78,6 +78,8 @@ ENUM_WEIGHTS = {  # relative weights of enum values (1 when not named); the sche
     ("affiliations", "seniority"): {"head": 0.3, "senior": 1.5, "member": 3},
     ("actor_identifiers", "scheme"): {"wikidata": 4},
 }
+PROSE_MAX = 250  # generated prose stays short whatever the column allows
+PROSE_VARIANTS = 256  # distinct texts per prose column no rule here writes
 OPTIONAL_FILL = 0.3  # share of an optional column's cells that hold a value, unless named below
 FILL = {"url": 0.95, "country_code": 0.85, "location": 0.7, "accessed_date": 0.6, "author": 0.5, "locator": 0.6,
         "evidence_url": 0.6, "archive_url": 0.25, "date_end": 0.2, "start_date": 0.35, "end_date": 0.1}
@@ -246,7 +248,7 @@ class Synth:
         self.t, self.order, self.n = tables, order, n_claims
         self.rng = random.Random(seed)
         self.rnd = rnd = self.rng.random
-        self.pick: Callable[[Any], Any] = lambda seq: seq[int(rnd() * len(seq))]
+        self.pick: Callable[[Any], Any] = lambda seq, rnd=rnd, int=int, len=len: seq[int(rnd() * len(seq))]
         self.rows: dict[str, list[Row]] = {}
         self.ids: dict[str, list[str]] = {}
 
@@ -280,12 +282,15 @@ class Synth:
                 raise SystemExit(f"synth: no value fits {tb.name}.{f.name} (pattern {f.pattern!r}); add one to PATTERN_SAMPLES")
             make = lambda: pick(samples)  # noqa: E731
         elif f.required:
-            hi = min(f.max_length or 250, 250)
-            make = lambda: fit(pick(FILLERS).capitalize() + ".", hi // 4, hi, pick)  # noqa: E731
+            hi = min(f.max_length or PROSE_MAX, PROSE_MAX)
+            texts = [fit(pick(FILLERS).capitalize() + ".", hi // 4, hi, pick) for _ in range(PROSE_VARIANTS)]
+            make = lambda: pick(texts)  # noqa: E731
         else:
-            notes = [n[:f.max_length or len(n)] for n in NOTES]
-            make = lambda: pick(notes)  # noqa: E731
+            texts = [n[:f.max_length or len(n)] for n in NOTES]
+            make = lambda: pick(texts)  # noqa: E731
         fill = 1.0 if f.required else FILL.get(f.name, OPTIONAL_FILL)
+        if fill < 1.0 and free_text(f):
+            return lambda: texts[int(rnd() * len(texts))] if rnd() < fill else ""  # one call per cell: most cells are these
         return make if fill == 1.0 else (lambda: make() if rnd() < fill else "")
 
     def emit(self, name: str, facts: Iterable[dict[str, str]]) -> None:
@@ -365,11 +370,11 @@ class Synth:
         """Headlines name actors; each url is the source's own; no url means publisher and date (unfindable-source)."""
         rnd, pick = self.rnd, self.pick
         names = [r[1] for r in self.actor_recs]
-        recs = []
+        recs, publishers = [], [(p, slug(p, 30)) for p in PUBLISHERS]
         for i in range(self.count("sources")):
             po, ps = self.date()
-            pub = pick(PUBLISHERS)
-            sid = f"{slug(pub, 30)}-{ps[:4]}-{b36(i)}"
+            pub, pub_slug = pick(publishers)
+            sid = f"{pub_slug}-{ps[:4]}-{b36(i)}"
             title = pick(HEADLINES).format(a=pick(names), b=pick(names), p=pick(PLACES), x=pick(HEADLINE_X))
             recs.append((sid, po, ps, pub, fit(title, 30, 120, pick)))
         self.sorted_ids("sources", recs)
@@ -450,7 +455,8 @@ class Synth:
         for r in rows:
             groups.setdefault((r[isub], r[ipred], r[iobj], r[iev]), []).append(r)
         chosen = [k for k, rs in groups.items() if len({r[ist] for r in rs}) > 1]
-        rest = sorted((k for k in groups if k not in set(chosen)), key=lambda k: (-len(groups[k]), k))
+        taken = set(chosen)
+        rest = sorted((k for k in groups if k not in taken), key=lambda k: (-len(groups[k]), k))
         extra = rest[:max(0, CONTESTED_MINIMUM - len(chosen))]
         extra += [k for k in rest if k[3] and k not in extra][:max(0, CONTESTED_MINIMUM - sum(1 for k in chosen if k[3]))]
         name = {r[0]: r[1] for r in self.actor_recs}
@@ -570,7 +576,8 @@ class Synth:
             t = self.pick(tables)
             new = self.pick(self.ids[t])
             old = f"{new[:60].rstrip('-')}-old-{b36(len(out))}"
-            if old not in set(self.ids[t]):
+            at = bisect.bisect_left(self.ids[t], old)  # ids are sorted
+            if old not in out and self.ids[t][at:at + 1] != [old]:
                 out[old] = (new, t)
         self.emit("redirects", ({"old_id": o, "new_id": n, "table_name": t, "version": "0.1.0"} for o, (n, t) in sorted(out.items())))
 
