@@ -144,17 +144,11 @@ CORE_ACTORS = [  # (id, name, type, parent, start): the actors the dataset is ab
     ("qatar", "Qatar", "state", "", ""), ("european-union", "European Union", "intergovernmental_organization", "", "1993-11-01"),
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def b36(n: int) -> str:
+def hexid(n: int) -> str:
     """A short distinct id suffix."""
-    s = ""
-    while True:
-        n, r = divmod(n, 36)
-        s = B36[r] + s
-        if not n:
-            return s
+    return f"{n:x}"
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -374,7 +368,7 @@ class Synth:
         for i in range(self.count("sources")):
             po, ps = self.date()
             pub, pub_slug = pick(publishers)
-            sid = f"{pub_slug}-{ps[:4]}-{b36(i)}"
+            sid = f"{pub_slug}-{ps[:4]}-{hexid(i)}"
             title = pick(HEADLINES).format(a=pick(names), b=pick(names), p=pick(PLACES), x=pick(HEADLINE_X))
             recs.append((sid, po, ps, pub, fit(title, 30, 120, pick)))
         self.sorted_ids("sources", recs)
@@ -398,7 +392,7 @@ class Synth:
         for i in range(self.count("events")):
             so, ss = self.date()
             et = pick(types)
-            recs.append((f"{ss}-{et.replace('_', '-')}-{b36(i)}", so, ss, et, f"{pick(names)} and {pick(names)}: {et.replace('_', ' ')}"))
+            recs.append((f"{ss}-{et.replace('_', '-')}-{hexid(i)}", so, ss, et, f"{pick(names)} and {pick(names)}: {et.replace('_', ' ')}"))
         self.sorted_ids("events", recs)
         self.emit("events", ({"event_id": eid, "date_start": ss, "event_type": et, "title": fit(title, 30, 120, pick),
                               "date_end": self.date(so, so + 120)[1] if rnd() < FILL["date_end"] else "", "location": pick(PLACES)}
@@ -414,7 +408,7 @@ class Synth:
         for i in range(self.n):
             c, pred = pick(self.claimant_pool), pick(preds)
             co, cs = self.date(actors[c][4])
-            recs.append((f"{actors[c][0][:34].rstrip('-')}-{cs[:4]}-{pred.replace('_', '-')}-{b36(i)}", c, pred, co, cs))
+            recs.append((f"{actors[c][0][:34].rstrip('-')}-{cs[:4]}-{pred.replace('_', '-')}-{hexid(i)}", c, pred, co, cs))
         self.sorted_ids("claims", recs)
         events = self.ids["events"]
 
@@ -463,7 +457,7 @@ class Synth:
         recs = []
         for j, key in enumerate(sorted(chosen + extra)):
             sub, pred, obj, ev = key
-            pid = "-".join(x for x in (sub[:28].rstrip("-"), pred.replace("_", "-"), obj[:28].rstrip("-")) if x)[:70].rstrip("-") + f"-{b36(j)}"
+            pid = "-".join(x for x in (sub[:28].rstrip("-"), pred.replace("_", "-"), obj[:28].rstrip("-")) if x)[:70].rstrip("-") + f"-{hexid(j)}"
             for r in groups[key]:
                 r[iprop] = pid
             recs.append([pid, {"proposition_id": pid, "subject_id": sub, "predicate": pred, "object_id": obj, "event_id": ev,
@@ -575,7 +569,7 @@ class Synth:
         while len(out) < 5 + self.n // 10000 + extra:
             t = self.pick(tables)
             new = self.pick(self.ids[t])
-            old = f"{new[:60].rstrip('-')}-old-{b36(len(out))}"
+            old = f"{new[:60].rstrip('-')}-old-{hexid(len(out))}"
             at = bisect.bisect_left(self.ids[t], old)  # ids are sorted
             if old not in out and self.ids[t][at:at + 1] != [old]:
                 out[old] = (new, t)
@@ -586,11 +580,8 @@ class Synth:
 # Faults
 
 
-class Raw:
+class Raw(str):
     """A line written as-is (blank row, unterminated quote), never sorted."""
-
-    def __init__(self, text: str):
-        self.text = text
 
 
 BAD_BYTE_MARK = "\ue000\ue001"  # replaced by an invalid UTF-8 byte once the file is written
@@ -663,7 +654,7 @@ class Faults:
 
     def fresh_id(self, stem: str) -> str:
         self.fresh += 1
-        return f"{stem}-synthetic-{b36(self.fresh)}"
+        return f"{stem}-synthetic-{hexid(self.fresh)}"
 
     def misspell(self, value: str, taken: set[str]) -> str:
         for _ in range(100):
@@ -1113,7 +1104,7 @@ def write_tables(out: Path, tables: dict[str, TableSpec], records: dict[str, lis
             start = 0
             for i in special:
                 w.writerows(rows[start:i])
-                fh.write(rows[i].text) if isinstance(rows[i], Raw) else csv.writer(fh, lineterminator="\r\n").writerow(rows[i])
+                fh.write(rows[i]) if isinstance(rows[i], Raw) else csv.writer(fh, lineterminator="\r\n").writerow(rows[i])
                 start = i + 1
             w.writerows(rows[start:])
         if faults and name in faults.bad_byte_tables:
