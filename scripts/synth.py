@@ -87,6 +87,7 @@ MONEY_PREDICATES = ("funds",)  # the validator also allows cuts_support_to; figu
 AMOUNT_PARTS = ("currency", "amount_period", "amount_qualifier", "amount_basis")  # all or none (amount-incomplete)
 AMOUNT_STEP = 250_000
 CURRENCY_PER_USD = {"USD": 1.0, "EUR": 0.9, "GBP": 0.65, "IRR": 30000.0}
+DUPLICATE_SHIFT_DAYS = 30  # a claim that would repeat another moves to a day at most this far off
 CONTESTED_MINIMUM = 3  # propositions written even when few questions are contested, some with an event
 
 FIRST_DAY = dt.date(1979, 1, 1)
@@ -410,16 +411,20 @@ class Synth:
             co, cs = self.date(actors[c][4])
             recs.append((f"{actors[c][0][:34].rstrip('-')}-{cs[:4]}-{pred.replace('_', '-')}-{hexid(i)}", c, pred, co, cs))
         self.sorted_ids("claims", recs)
-        events = self.ids["events"]
+        events, said = self.ids["events"], set()
 
         def facts() -> Iterable[dict[str, str]]:
             for cid, c, pred, co, cs in recs:
                 s, o = pick(self.subject_pool), pick(self.subject_pool) if rnd() < 0.85 else -1
                 o = -1 if o == s else o
-                stance, money = pick(stances), pred in MONEY_PREDICATES and rnd() < 0.6
+                stance, money, event = pick(stances), pred in MONEY_PREDICATES and rnd() < 0.6, pick(events) if rnd() < 0.4 else ""
+                while (c, stance, s, pred, o, event, cs) in said:  # duplicate-claim: one claim said twice on one date
+                    co, cs = self.date(max(actors[c][4], co - DUPLICATE_SHIFT_DAYS), co + DUPLICATE_SHIFT_DAYS)
+                    cs = DAY_S[co - MIN_O]
+                said.add((c, stance, s, pred, o, event, cs))
                 d = {"claim_id": cid, "claimant_id": actors[c][0], "subject_id": actors[s][0], "predicate": pred,
                      "object_id": actors[o][0] if o >= 0 else "", "stance": stance, "claimed_date": cs,
-                     "event_id": pick(events) if rnd() < 0.4 else "", "proposition_id": "", "valid_from": "", "valid_to": "",
+                     "event_id": event, "proposition_id": "", "valid_from": "", "valid_to": "",
                      "amount": "", "amount_low": "", "amount_high": "", "amount_qualifier": "",
                      "summary": fit(f"{actors[c][1]} {'denied' if stance == 'denies' else pick(SAID)} that {actors[s][1]} "
                                     f"{pred.replace('_', ' ')} {actors[o][1] if o >= 0 else 'its allies'}.", 80, 250, pick)}
