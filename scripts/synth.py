@@ -308,15 +308,13 @@ class Synth:
                     raise SystemExit(f"synth: generated {tb.name}.{f.name} = {v!r} breaks the schema ({bad}); update scripts/synth.py")
 
     def generate(self, extra_redirects: int = 0) -> None:
-        special = {"actors": self.actors, "sources": self.sources, "events": self.events, "claims": self.claims,
-                   "claim_relations": self.claim_relations, "affiliations": self.affiliations,
-                   "actor_identifiers": self.actor_identifiers, "exchange_rates": self.exchange_rates,
-                   "not_duplicates": self.not_duplicates, "redirects": lambda: self.redirects(extra_redirects)}
+        """Tables in load order: a table with a method of its name gets it, one keyed by two foreign keys its links."""
+        self.extra_redirects = extra_redirects
         for name in self.order:
             if name == "propositions":
                 continue  # answered by claims: written with them
-            if name in special:
-                special[name]()
+            if callable(getattr(self, name, None)):
+                getattr(self, name)()
             elif name in FANOUT:
                 self.link_table(name)
             else:
@@ -511,7 +509,7 @@ class Synth:
         """Every person holds an undated post (covering all its claims) in its parent or another organisation;
         some a second post, dated inside both lifetimes (affiliation-outside-lifetime)."""
         rnd, pick, actors = self.rnd, self.pick, self.actor_recs
-        orgs = [i for i, r in enumerate(actors) if r[2] != "person"]
+        orgs, seniority = [i for i, r in enumerate(actors) if r[2] != "person"], self.weighted("affiliations", "seniority")
         out: dict[str, dict[str, str]] = {}
 
         def add(p: list, o: list, dated: bool) -> None:
@@ -521,7 +519,7 @@ class Synth:
             if dated and lo <= hi:
                 fo, vf = self.date(lo, hi)
                 vt = self.date(fo, hi)[1] if rnd() < 0.5 else ""
-            sen = pick(self.weighted("affiliations", "seniority"))
+            sen = pick(seniority)
             if aid not in out:
                 out[aid] = {"affiliation_id": aid, "actor_id": p[0], "organization_id": o[0], "seniority": sen,
                             "role": pick(ROLES.get(sen, [sen])), "valid_from": vf, "valid_to": vt}
@@ -567,11 +565,11 @@ class Synth:
         self.emit("not_duplicates", ({"table_name": "sources", "id": a, "other_id": b, "reason": "Two stories by one outlet, on different events."}
                                      for a, b in pairs if a != b))
 
-    def redirects(self, extra: int) -> None:
+    def redirects(self) -> None:
         """Retired ids that no table uses, each pointing at a live id of its table."""
         tables = [t for t in self.weighted("redirects", "table_name") if self.ids.get(t)]
         out: dict[str, tuple[str, str]] = {}
-        while len(out) < 5 + self.n // 10000 + extra:
+        while len(out) < 5 + self.n // 10000 + self.extra_redirects:
             t = self.pick(tables)
             new = self.pick(self.ids[t])
             old = f"{new[:60].rstrip('-')}-old-{hexid(len(out))}"
