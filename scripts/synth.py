@@ -6,11 +6,13 @@
 
 The package is the repository's datapackage.json and schemas/ (copied, never edited) plus tables/*.csv.
 What a column may hold (type, enum, pattern, length, range, partial date), the keys, the foreign keys
-and the load order are the library's own reading of the schemas (`ihr.checks.descriptor.load_package`);
-the cross-table rules are the validator's where it names them (date pairs, parent chains, identifier
-formats, name folding). Only what no schema says is written here: row counts, the words prose is made
-of, and the coherence this dataset asks for (claims inside their claimant's life, a post for every
-person, a proposition for every contested question, figures only on funding claims). A sample of
+and the load order are the library's own reading of the schemas (`ihr.checks.descriptor.load_package`),
+and so are the dataset's declared rules: date pairs (`ihr:datePairs`), sourced tables (`ihr:sourcedBy`),
+parent chains (self-references), redirects (`ihr:redirects`) and which dataset rules run (`ihr:rules`);
+identifier formats and name folding are the validator's own. Only what no schema says is written
+here: row counts, the words prose is made of, and the coherence this dataset asks for (claims inside
+their claimant's life, a post for every person, a proposition for every contested question, figures
+only on funding claims). A sample of
 every table is checked against its schema before writing, so a schema change either flows through or
 stops the script naming the column. A clean package validates with no finding.
 
@@ -49,8 +51,7 @@ except ImportError:  # run from a checkout without `pip install -e .`
 from ihr.checks.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
 from ihr.checks.descriptor import load_package  # noqa: E402
 from ihr.checks.duplicates import name_key  # noqa: E402
-from ihr.checks.semantic import CHAINS, DATE_PAIRS  # noqa: E402
-from ihr.package import FieldSpec, ForeignKey, TableSpec  # noqa: E402
+from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec  # noqa: E402
 
 Row = list  # one record, cells in schema order
 
@@ -222,16 +223,6 @@ def pk_index(tb: TableSpec) -> list[int]:
     return [tb.field_names.index(k) for k in tb.primary_key]
 
 
-def source_links(tables: dict[str, TableSpec]) -> dict[str, tuple[str, str]]:
-    """main table -> (link table, key): link tables are keyed by a reference to main and one to sources."""
-    out = {}
-    for name, tb in tables.items():
-        fks = [fk_of(tb, k) for k in tb.primary_key]
-        if len(fks) == 2 and all(fks) and fks[1].resource == "sources" and fks[0].resource != "sources":
-            out[fks[0].resource] = (name, tb.primary_key[0])
-    return out
-
-
 # --------------------------------------------------------------------------------------------------
 # Generation
 
@@ -239,8 +230,8 @@ def source_links(tables: dict[str, TableSpec]) -> dict[str, tuple[str, str]]:
 class Synth:
     """Rows for every declared table, in the order the foreign keys ask for."""
 
-    def __init__(self, tables: dict[str, TableSpec], order: list[str], n_claims: int, seed: int):
-        self.t, self.order, self.n = tables, order, n_claims
+    def __init__(self, spec: PackageSpec, n_claims: int, seed: int):
+        self.spec, self.t, self.order, self.n = spec, spec.tables, spec.load_order(), n_claims
         self.rng = random.Random(seed)
         self.rnd = rnd = self.rng.random
         self.pick: Callable[[Any], Any] = lambda seq, rnd=rnd, int=int, len=len: seq[int(rnd() * len(seq))]
@@ -591,7 +582,6 @@ BAD_BYTE_MARK = "\ue000\ue001"  # replaced by an invalid UTF-8 byte once the fil
 CELL_CODES = ("required", "enum", "type", "minimum", "maximum", "pattern", "length", "invalid-date", "untrimmed", "not-nfc",
               "control-character", "formula-injection", "future-date")
 SCHEMA_CODES = CELL_CODES[:8]  # the codes `problems` can confirm before a fault is recorded
-EXEMPT = {("redirects", "new_id")}  # an empty or misshapen target is reported as a broken redirect instead
 FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations", "redirects", "sources", "actors")
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
 FUTURE_YEARS = 30
@@ -618,7 +608,8 @@ class Faults:
         self.skipped: Counter = Counter()
         self.fresh = 0
         self.future = (dt.date(dt.date.today().year + 1, 1, 1).toordinal(), dt.date(dt.date.today().year + FUTURE_YEARS, 12, 31).toordinal())
-        self.links = source_links(self.t)
+        self.links = {name: tb.sourced_by for name, tb in self.t.items() if tb.sourced_by}  # main -> (link, key)
+        self.redirects = s.spec.extensions.get("redirects") or {}  # {resource, table, old, new} columns
         self.id_sets = {t: set(v) for t, v in s.ids.items()}
         self.referenced = {(fk.resource, f) for tb in self.t.values() for fk in tb.foreign_keys for f in fk.reference_fields}
         self.link_index: dict[str, tuple[list[str], list[Row]]] = {}
@@ -674,8 +665,8 @@ class Faults:
     # cells -----------------------------------------------------------------------------------------
     def cell_candidate(self, tb: TableSpec, f: FieldSpec, code: str) -> bool:
         in_pk, is_fk = f.name in tb.primary_key, fk_of(tb, f.name) is not None
-        if (tb.name, f.name) in EXEMPT:
-            return False
+        if (tb.name, f.name) == (self.redirects.get("resource"), self.redirects.get("new")):
+            return False  # an empty or misshapen target is reported as a broken redirect instead
         return {"required": f.required and not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)),
                 "enum": f.enum is not None, "type": f.type in ("integer", "number"),
                 "minimum": f.minimum is not None and f.type in ("integer", "number"),
@@ -688,7 +679,7 @@ class Faults:
     def cell(self, table: str, code: str) -> bool:
         tb = self.t[table]
         cands = [f for f in tb.fields if self.cell_candidate(tb, f, code)]
-        ends = {DATE_PAIRS[table][0]: DATE_PAIRS[table][1]} if table in DATE_PAIRS else {}
+        ends = dict(tb.date_pairs)
         for _ in range(20 if cands else 0):
             f = self.s.pick(cands)
             i, end = tb.field_names.index(f.name), ends.get(f.name)
@@ -779,7 +770,7 @@ class Faults:
         return self.add(table, key, "missing-source", [r])
 
     def date_order(self, table: str) -> bool:
-        a, b = DATE_PAIRS[table]
+        a, b = self.s.pick(self.t[table].date_pairs)
         r = self.random_row(table, lambda r: self.lifetime_free(table, r))
         if r is None:
             return False
@@ -790,7 +781,8 @@ class Faults:
 
     def cycle(self, table: str) -> bool:
         """A chain (parent, derived-from) that comes back: an actor its own parent, or a loop of two or three."""
-        key, parent = CHAINS[table]
+        chain = self.s.pick(self.t[table].chains)
+        key, parent = chain.reference_fields[0], chain.fields[0]
         ki, pi = self.col(table, key), self.col(table, parent)
         size = 1 if table == "actors" and self.rnd() < 0.3 else (2 if table == "actors" else 3)
         members: list[Row] = []
@@ -932,7 +924,8 @@ class Faults:
 
     def redirect(self, table: str) -> bool:
         """A retired id still in use, or a redirect to an id that does not exist."""
-        io, inew, itab = (self.col(table, k) for k in ("old_id", "new_id", "table_name"))
+        old, new, tab = (self.redirects[k] for k in ("old", "new", "table"))
+        io, inew, itab = (self.col(table, k) for k in (old, new, tab))
         r = self.random_row(table, lambda r: r[itab] in self.id_sets)
         if r is None:
             return False
@@ -941,9 +934,9 @@ class Faults:
             if any(isinstance(x, list) and x[io] == used for x in self.rows[table]):
                 return False
             r[io] = used
-            return self.add(table, "old_id", "redirect", [r])
+            return self.add(table, old, "redirect", [r])
         r[inew] = self.misspell(r[inew], self.id_sets[r[itab]])
-        return self.add(table, "new_id", "redirect", [r])
+        return self.add(table, new, "redirect", [r])
 
     # files and headers -----------------------------------------------------------------------------
     def file_faults(self) -> None:
@@ -1014,20 +1007,21 @@ class Faults:
             if any(self.cell_candidate(tb, f, code) for f in tb.fields):
                 out.append((code, lambda code=code: self.cell(table, code)))
         pk_refs = [fk_of(tb, k).resource for k in tb.primary_key if fk_of(tb, k)]
-        generic = {"primary-key": bool(tb.primary_key), "missing-source": table in self.links, "date-order": table in DATE_PAIRS,
+        generic = {"primary-key": bool(tb.primary_key), "missing-source": table in self.links, "date-order": bool(tb.date_pairs),
                    "foreign-key": any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys),
-                   "cycle": table in CHAINS, "self-relation": len(pk_refs) == 2 and pk_refs[0] == pk_refs[1]}
+                   "cycle": bool(tb.chains), "redirect": table == self.redirects.get("resource"),
+                   "self-relation": len(pk_refs) == 2 and pk_refs[0] == pk_refs[1]}
         method = {"primary-key": self.primary_key, "missing-source": self.missing_source, "date-order": self.date_order,
-                  "foreign-key": self.foreign_key, "cycle": self.cycle, "self-relation": self.self_relation}
+                  "foreign-key": self.foreign_key, "cycle": self.cycle, "self-relation": self.self_relation, "redirect": self.redirect}
         out += [(code, lambda code=code: method[code](table)) for code, applies in generic.items() if applies]
         specific = {"claims": [("amount-incomplete", self.amount), ("amount-predicate", self.amount), ("amount-range", self.amount),
                                ("undated-claim", self.claim_date), ("claimant-not-founded", self.claim_date),
                                ("claim-after-death", self.claim_date), ("proposition-event", lambda t, c: self.proposition_event(t))],
                     "sources": [("unfindable-source", self.source_fault), ("duplicate-source", self.source_fault),
                                 ("unused-source", self.source_fault)],
-                    "actor_identifiers": [("identifier-format", lambda t, c: self.identifier_format(t))],
-                    "redirects": [("redirect", lambda t, c: self.redirect(t))]}
-        out += [(code, lambda code=code, fn=fn: fn(table, code)) for code, fn in specific.get(table, [])]
+                    "actor_identifiers": [("identifier-format", lambda t, c: self.identifier_format(t))]}
+        out += [(code, lambda code=code, fn=fn: fn(table, code)) for code, fn in specific.get(table, [])
+                if code in self.s.spec.dataset_rules]  # the dataset's own rules run only when the package lists them
         out += [(code, lambda code=code: self.ragged(table, code)) for code in ("extra-cell", "missing-cell")]
         return out + [("blank-row", lambda: self.blank_row(table))]
 
@@ -1139,7 +1133,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(ROOT / "schemas", out / "schemas", dirs_exist_ok=True)
     shutil.rmtree(out / "tables", ignore_errors=True)
     (out / "faults.json").unlink(missing_ok=True)
-    synth = Synth(spec.tables, spec.load_order(), args.claims, args.seed)
+    synth = Synth(spec, args.claims, args.seed)
     synth.generate(extra_redirects=40 if args.fault_rate > 0 else 0)
     generated = time.perf_counter()
     faults, entries, records = None, [], synth.rows
