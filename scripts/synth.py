@@ -479,12 +479,12 @@ class Synth:
         parents, children, draw, ks = self.ids[first.resource], self.ids[second.resource], self.drawer(name, second.resource), FANOUT[name]
 
         def facts() -> Iterable[dict[str, str]]:
+            a, b = first.fields[0], second.fields[0]
             for p in parents:
-                got: set[int] = set()
-                for _ in range(pick(ks)):
-                    got.add(draw())
-                for c in sorted(got):
-                    yield {first.fields[0]: p, second.fields[0]: children[c]}
+                k = pick(ks)
+                got = (draw(),) if k == 1 else sorted({draw() for _ in range(k)})  # ids are sorted: so are their indexes
+                for c in got:
+                    yield {a: p, b: children[c]}
         self.emit(name, facts())
 
     def claim_relations(self) -> None:
