@@ -16,7 +16,7 @@ import pytest
 from conftest import build_package
 from ihr.build import BuildRefused, build_package as build
 from ihr.checks.descriptor import load_package
-from ihr.checks.typed import schema_for
+from ihr.checks.row_rules import schema_for
 from ihr.codebook import render_codebook
 from ihr.constraints import CONSTRAINTS, FIELD_TYPES, Cell, CellCheck, Constraint, registered
 from ihr.diff import diff_packages

@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, ROOT, fixture_package
 from ihr.checks.descriptor import load_package
 from ihr.checks.semantic import RULES
-from ihr.checks.typed import ROW_RULES, schema_for
+from ihr.checks.row_rules import ROW_RULES, schema_for
 
 PACKAGE, DESCRIPTOR_FINDINGS = load_package(ROOT)
 TABLES = list(PACKAGE.tables.values())

@@ -130,7 +130,7 @@ def test_row_rule_candidates_cover_every_failing_row(con, data):
     """Pandera sees only the rows a rule's `candidates` SQL selects; no failing row may be left out."""
     import polars as pl
 
-    from ihr.checks.typed import ROW_RULES
+    from ihr.checks.row_rules import ROW_RULES
 
     for rule in ROW_RULES:
         row = {c: data.draw(st.sampled_from([None, "funds", "USD", "per_year", "about", "1000", "praises"]), label=c) for c in rule.needs}

@@ -2,7 +2,7 @@
 its layer, what it means and how to fix it.
 
 Codes owned by a registered unit take their entry from it: a field constraint from
-`ihr.constraints`, a row rule from `ihr.checks.typed.ROW_RULES`, a semantic rule from its `@rule`
+`ihr.constraints`, a row rule from `ihr.checks.row_rules.ROW_RULES`, a semantic rule from its `@rule`
 registration (the first sentence of its docstring, and its `fix`). The codes of the descriptor, file
 and key checks, and those the text rules emit, are written out below. `ihr validate --list-rules`
 prints the catalogue, the codebook lists it, and a test fails on any finding whose code is not in it.
@@ -74,7 +74,7 @@ def catalogue() -> dict[str, CodeInfo]:
     from ihr.checks.hygiene import EMITTED
     from ihr.checks.semantic import RULES
     from ihr.checks.text import TEXT_CHECKS, TEXT_FIXES
-    from ihr.checks.typed import ROW_RULES
+    from ihr.checks.row_rules import ROW_RULES
     from ihr.constraints import CONSTRAINTS
 
     entries = list(BASE)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ihr.findings import Finding, PackageUnreadable
 
 if TYPE_CHECKING:
+    from ihr.checks.descriptor import ReferenceChecks
     from ihr.constraints import CellCheck
 
 DESCRIPTOR_NAME = "datapackage.json"
@@ -141,7 +142,7 @@ class PackageSpec:
     root: Path
     descriptor: dict[str, Any]
     tables: dict[str, TableSpec]
-    reference_checks: Any = None  # ihr.checks.descriptor.ReferenceChecks still to run, if deferred
+    reference_checks: ReferenceChecks | None = None  # frictionless's metadata checks still to run, if deferred
 
     @property
     def extensions(self) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def load(table: str, root: str | Path = ".", out_dir: str | Path | None = None):
 
     from ihr.checks.descriptor import load_package
     from ihr.read import load_table
-    from ihr.checks.typed import schema_for, typed_frame
+    from ihr.checks.row_rules import schema_for, typed_frame
 
     package, _ = load_package(root)
     if table not in package.tables:

@@ -26,7 +26,7 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     Every other field is free text, fully checked during the read; it stays out of raw.<table>,
     so a rule that used it by mistake fails loudly on every package instead of seeing NULLs."""
     from ihr.checks.semantic import fields_rules_read
-    from ihr.checks.typed import row_rules_for
+    from ihr.checks.row_rules import row_rules_for
 
     needed = set(table.primary_key)
     for fk in table.foreign_keys:
@@ -113,7 +113,7 @@ def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], 
     """Load every table in `order` into raw.<table>, adding the file findings to `report`;
     returns the background reference check, started during the last (largest) read."""
     from ihr.read import load_table
-    from ihr.checks.rows import deferred_pattern_fields, row_flag_condition
+    from ihr.checks.rows import RowFlag, deferred_pattern_fields
 
     reference = None
     for index, (name, table) in enumerate(order):
@@ -126,8 +126,7 @@ def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], 
         keep = None if keep_all else fields_needed_after_read(package, table)
         deferred = frozenset(deferred_pattern_fields(package, table))
         result, found = load_table(con, package.root, table, keep=keep, scans=scans, reader=options.reader,
-                                   flag_for=lambda control, non_ascii, line_feeds, t=table, d=deferred:
-                                   row_flag_condition(t, control, non_ascii, d, line_feeds))
+                                   flag_for=RowFlag(table, deferred))
         report.extend(found)
         if result.reader:
             readers[name] = result.reader
@@ -155,7 +154,7 @@ class _TypedLayer:
     checks of the tables still to come, which run inside DuckDB (it releases the GIL)."""
 
     def __init__(self, con, package: PackageSpec, loaded: set[str], options: ValidationOptions) -> None:
-        from ihr.checks.typed import row_rules_for
+        from ihr.checks.row_rules import row_rules_for
 
         self.con, self.package, self.loaded, self.options = con, package, loaded, options
         self.waiting = {r.table for r in row_rules_for(package)} & loaded
@@ -169,14 +168,14 @@ class _TypedLayer:
                 self.excluded.setdefault(f.table, set()).add(f.line)
         self.waiting.discard(name)
         if not self.waiting and self.job is None and self.options.in_threads:
-            from ihr.checks.typed import check_typed
+            from ihr.checks.row_rules import check_typed
 
             self.job = _InBackground(_on_cursor, check_typed, self.con.cursor(), self.package, self.loaded, self.excluded)
             self.ran_in = "thread"
 
     def findings(self) -> list[Finding]:
         if self.job is None:  # no table with row rules was loaded
-            from ihr.checks.typed import check_typed
+            from ihr.checks.row_rules import check_typed
 
             return check_typed(self.con, self.package, self.loaded, self.excluded)
         return self.job.result()

@@ -93,6 +93,18 @@ def deferred_pattern_fields(package: PackageSpec, table: TableSpec) -> dict[str,
     return deferred
 
 
+@dataclass(frozen=True)
+class RowFlag:
+    """The row condition of one table for the read (`ihr.read.layout.RowCondition`): every cell and
+    text check of its fields, the deferred reference patterns left out."""
+
+    table: TableSpec
+    deferred: frozenset[str] = frozenset()
+
+    def __call__(self, control: frozenset[int] | None, non_ascii: bool, line_feeds: bool) -> str | None:
+        return row_flag_condition(self.table, control, non_ascii, self.deferred, line_feeds)
+
+
 def row_flag_condition(table: TableSpec, control: frozenset[int] | None = None, non_ascii: bool = True,
                        deferred: frozenset[str] = frozenset(), line_feeds: bool = False) -> str | None:
     """SQL true for a row where any cell check or text check could fail.

@@ -86,7 +86,7 @@ def rule(code: str, severity: Severity, *tables: str, after_keys: bool = False,
 
 def dataset_rule_codes() -> set[str]:
     """Codes a package may list in `ihr:rules`: the registered dataset rules and the row rules."""
-    from ihr.checks.typed import ROW_RULES
+    from ihr.checks.row_rules import ROW_RULES
 
     return {r.code for r in RULES if r.dataset} | {r.code for r in ROW_RULES}
 

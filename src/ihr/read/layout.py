@@ -4,7 +4,7 @@ with every field in `raw."__flagged_<table>"`; the fast and the exact reader bot
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Protocol
 
 import duckdb
 
@@ -18,6 +18,15 @@ def flagged_table(name: str) -> str:
     return f"raw.{quote_ident('__flagged_' + name)}"
 
 
+class RowCondition(Protocol):
+    """What the read evaluates on every row, in the same pass as the parse: SQL true for a row that
+    may hold a finding (`ihr.checks.rows.RowFlag`), given what the file's bytes hold: the control
+    bytes it contains (None: unknown), whether any byte is non-ASCII, and whether records span
+    lines. The rows it flags are kept whole in `raw."__flagged_<table>"`."""
+
+    def __call__(self, control: frozenset[int] | None, non_ascii: bool, line_feeds: bool) -> str | None: ...
+
+
 @dataclass
 class Layout:
     """How a table's fields are stored in the intermediate `__data_<table>` table."""
@@ -25,7 +34,7 @@ class Layout:
     table: TableSpec
     header: list[str]
     keep: set[str] | None
-    flag_for: "Callable[[frozenset[int] | None, bool, bool], str | None] | None"  # see load_table
+    flag_for: RowCondition | None
     control: frozenset[int] | None = None  # control bytes in the file; None: unknown
     non_ascii: bool = True
     line_feeds: bool = False  # records span lines: flag every cell with a line break

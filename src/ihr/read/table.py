@@ -7,7 +7,6 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -15,7 +14,7 @@ from ihr.findings import Finding
 from ihr.package import TableSpec, not_a_regular_file
 from ihr.read.duckdb_reader import read_with_duckdb
 from ihr.read import findings
-from ihr.read.layout import Layout, empty_table
+from ihr.read.layout import Layout, RowCondition, empty_table
 from ihr.read.python_reader import read_with_python
 from ihr.read.scan import BOM, UTF16_BOMS, ByteFacts, ScanAhead, line_of_offset, normalized_copy
 from ihr.sql import quote_ident
@@ -48,12 +47,11 @@ def read_header(file: Path) -> tuple[bytes, int]:
 
 
 def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
-               flag_for: Callable[[bool, bool], str | None] | None = None, keep: set[str] | None = None,
+               flag_for: RowCondition | None = None, keep: set[str] | None = None,
                scans: ScanAhead | None = None, reader: str = "auto") -> tuple[LoadedTable, list[Finding]]:
     """Check one CSV file and load its rows into `raw.<table>`; never raises on bad content.
 
-    `flag_for(control, non_ascii, line_feeds)`: the SQL condition, true for a row that may hold a
-    finding (see the package docstring), given what the file's bytes contain (see `Layout`).
+    `flag_for`: the row condition the read evaluates on every row (`RowCondition`).
     `keep`: the fields to store in raw.<table>; None keeps all. `scans`: byte scans running ahead
     of the reads. `reader`: "auto" lets DuckDB read whatever it can place exactly; "exact" reads
     every file with Python's csv module (the simple path, which the tests compare with the fast one).

@@ -1,7 +1,11 @@
-"""Pandera layer: models derived from the Table Schemas, plus the row rules a Table Schema cannot state.
+"""Row rules and the Pandera layer: rules over several columns of one row, which a Table Schema
+cannot state, run by Pandera models derived from the Table Schemas.
 
 Pandera only sees typed frames built from rows that passed the raw-text layer, so a bad cell is
-reported once (by SQL) and never again as a side effect of failing to parse.
+reported once (by SQL) and never again as a side effect of failing to parse. What Pandera checks
+that the SQL layer does not: the row rules (`ROW_RULES`, polars expressions over typed values),
+and that the typed frame has exactly the schema's columns and dtypes; the column constraints are
+left out of the models during validation because the same rows already passed them in SQL.
 """
 
 from __future__ import annotations
