@@ -505,3 +505,53 @@ def test_a_load_on_its_own_leaves_no_lf_copy_behind(ends, tmp_path, monkeypatch)
     assert loaded.rows == body.count(b"\n") - 1
     assert ("line-ending", 1) in {(f.code, f.line) for f in found}
     assert list(temp.iterdir()) == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(["/home/", "/tmp/x", "~/", "C:\\x", "file://a", "notes.md", "a.CSV", "x.docx", "é", " ", "(", "'",
+                              "helper", "Subagents", "this session", "TODO", "merge it with the row", "not seen by this",
+                              "to the lead", "as an AI", "language model", "by", "ſ", "K", "-", "_", "."]), max_size=8).map("".join)))
+def test_hygiene_prefilters_keep_every_cell_a_problem_matches(con, value):
+    """The SQL prefilter of each hygiene problem is true wherever its Python expression matches."""
+    from ihr.checks.hygiene import PROBLEMS, prose_prefilter_sql
+
+    if any(pattern.search(value) for _, pattern, _ in PROBLEMS):
+        assert con.execute(f"SELECT {prose_prefilter_sql('$1')}", [value]).fetchone()[0], value
+
+
+@settings(max_examples=400, deadline=None)
+@given(host=st.text(alphabet="abcXYZ.-:0[]@", min_size=1, max_size=8), path=st.text(alphabet="ab/%.~-?#=&", max_size=10),
+       scheme=st.sampled_from(["http", "https", "HTTP", "ftp"]), www=st.booleans(), slash=st.booleans(),
+       extra=st.sampled_from(["", "#top", "?utm_source=x", "&fbclid=1", "?a=1&utm_medium=y#f"]))
+def test_url_buckets_never_separate_urls_with_one_key(con, host, path, scheme, www, slash, extra):
+    """duplicate-source keys in Python only the urls sharing a SQL bucket (or with none): two urls
+    url_key calls one document must never land in different buckets."""
+    from ihr.checks.duplicates import URL_BUCKET_SQL
+    from ihr.checks.urls import url_key
+
+    a = f"{scheme}://{host}/{path}"
+    b = f"{scheme.lower()}://{'www.' if www else ''}{host.upper()}/{path}{'/' if slash else ''}{extra}"
+    try:
+        same = url_key(a) == url_key(b)
+    except ValueError:  # urlsplit refuses some hosts ("[" unbalanced): nothing to compare
+        return
+    buckets = [con.execute(f"SELECT {URL_BUCKET_SQL} FROM (SELECT $1 AS url)", [u]).fetchone()[0] for u in (a, b)]
+    if same and None not in buckets:
+        assert buckets[0] == buckets[1], (a, b, buckets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "x"]),
+                                        max_size=7), st.sampled_from(["AFP", "Reuters"]), st.sampled_from(["2024-01-01", "2024-01-02"])),
+                     max_size=25),
+       marked_every=st.integers(0, 5))
+def test_similar_titles_by_prefix_finds_what_comparing_every_pair_does(rows, marked_every):
+    """duplicate-source compares only titles sharing a prefix word; every pair compared must give the same."""
+    from ihr.checks.duplicates import similar_titles, similar_titles_by_pairs
+
+    table = [(i + 2, f"s{i}", " ".join(words), publisher, date) for i, (words, publisher, date) in enumerate(rows)]
+    marked = {frozenset((f"s{i}", f"s{i + 1}")) for i in range(0, len(rows), marked_every)} if marked_every else set()
+    reported = {(2, "s0")} if rows else set()
+    assert list(similar_titles(table, marked, set(reported))) == list(similar_titles_by_pairs(table, marked, set(reported)))

@@ -7,10 +7,11 @@ day) are marked in `not_duplicates` with the reason, and are not reported again.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ihr.checks.semantic import RuleContext, _finding, rule
 from ihr.checks.urls import url_key
@@ -34,8 +35,21 @@ def name_key(name: str) -> str:
     return key.rstrip("h") if len(key) > 4 else key
 
 
+TITLE_WORD = re.compile(r"\w{3,}")  # the words of three letters or more, compiled once (it runs on every title)
+
+
 def title_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in re.split(r"\W+", title.casefold()) if len(w) > 2)
+    return frozenset(TITLE_WORD.findall(title.casefold()))
+
+
+# Host (lower case, without `www.`) and path (without trailing slashes) of a url made of printable
+# ASCII alone, in SQL: two urls with one `url_key` always share it (the key only drops the scheme,
+# `www.`, the fragment and query parameters, and urlsplit parses such a url as this expression
+# does), so only urls sharing a bucket, or with none (other characters, no `scheme://`), are keyed
+# in Python. A test compares it with url_key.
+URL_BUCKET_SQL = r"""CASE WHEN NOT regexp_matches(url, '[^\x21-\x7e]') AND regexp_matches(url, '^[A-Za-z][A-Za-z0-9+.-]*://')
+    THEN regexp_replace(lower(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)', 1)), '^www[.]', '') || ' '
+         || coalesce(nullif(rtrim(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1), '/'), ''), '/') END"""
 
 
 def distinct_pairs(ctx: RuleContext, table: str) -> set[frozenset[str]]:
@@ -82,7 +96,10 @@ def sources_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     parameters are dropped, or the same publisher and date with nearly the same title) count one
     report as two independent origins; merge them or mark the pair in not_duplicates."""
     marked = distinct_pairs(ctx, "sources")
-    rows = ctx.con.execute("SELECT __line, source_id, url FROM raw.sources WHERE url IS NOT NULL AND source_id IS NOT NULL").fetchall()
+    rows = ctx.con.execute(f"""WITH k AS (SELECT __line, source_id, url, {URL_BUCKET_SQL} AS bucket FROM raw.sources
+                                          WHERE url IS NOT NULL AND source_id IS NOT NULL)
+                               SELECT __line, source_id, url FROM k WHERE bucket IS NULL
+                                  OR bucket IN (SELECT bucket FROM k GROUP BY bucket HAVING count(*) > 1)""").fetchall()
     by_url = _pairs([(url_key(url), line, sid) for line, sid, url in rows], marked)
     for (line, sid), (other, other_line, _) in sorted(by_url.items()):
         yield _finding(ctx, "sources", line, "url", "duplicate-source", "error",
@@ -93,17 +110,57 @@ def sources_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
            WHERE (publisher, published_date) IN (SELECT (publisher, published_date) FROM raw.sources
                  WHERE publisher IS NOT NULL AND published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1)
            ORDER BY __line""").fetchall()
+    for line, sid, other, other_line in similar_titles(rows, marked, {key for key in by_url}):
+        yield _finding(ctx, "sources", line, "title", "duplicate-source", "error",
+                       f'"{sid}" has the publisher, date and nearly the title of "{other}" (line {other_line}); '
+                       "merge them, or mark the pair in not_duplicates", sid)
+
+
+TITLE_OVERLAP = 0.8  # Jaccard similarity of the title words from which two titles are "nearly" one
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
+
+
+def similar_titles(rows: list[tuple], marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
+    """(line, id, earlier id, its line) for each row of (line, id, title, publisher, date), in line
+    order, whose title words overlap an earlier row's of the same publisher and date by at least
+    TITLE_OVERLAP (the first such row; pairs marked distinct and rows in `reported` left out).
+
+    Only rows sharing a word of their prefix are compared (prefix filtering: with the words in one
+    order, two sets this similar share one of the first |x| - ceil(t|x|) + 1 words of each), so a
+    publisher with a hundred sources on one day costs a hundred lookups, not five thousand
+    comparisons. `similar_titles_by_pairs` is the simple way, which a test compares with it."""
     groups: dict[tuple[str, str], list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
-    reported = {key for key in by_url}
+    index: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(dict)
+    for line, sid, title, publisher, date in rows:
+        words = title_words(title or "")
+        group, by_word = groups[(publisher, date)], index[(publisher, date)]
+        if words:
+            ordered = sorted(words)
+            prefix = ordered[:len(ordered) - math.ceil(round(TITLE_OVERLAP * len(ordered), 9)) + 1]
+            if (line, sid) not in reported:
+                for i in sorted({i for w in prefix for i in by_word.get(w, ())}):
+                    other_line, other, other_words = group[i]
+                    if _overlap(words, other_words) >= TITLE_OVERLAP and frozenset((sid, other)) not in marked:
+                        reported.add((line, sid))
+                        yield line, sid, other, other_line
+                        break
+            for w in prefix:
+                by_word.setdefault(w, []).append(len(group))
+        group.append((line, sid, words))
+
+
+def similar_titles_by_pairs(rows: list[tuple], marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
+    """What `similar_titles` finds, by comparing every pair of a group (the simple, slow way)."""
+    groups: dict[tuple[str, str], list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
     for line, sid, title, publisher, date in rows:
         words = title_words(title or "")
         for other_line, other, other_words in groups[(publisher, date)]:
-            overlap = len(words & other_words) / max(1, len(words | other_words))
-            if overlap >= 0.8 and frozenset((sid, other)) not in marked and (line, sid) not in reported:
+            if _overlap(words, other_words) >= TITLE_OVERLAP and frozenset((sid, other)) not in marked and (line, sid) not in reported:
                 reported.add((line, sid))
-                yield _finding(ctx, "sources", line, "title", "duplicate-source", "error",
-                               f'"{sid}" has the publisher, date and nearly the title of "{other}" (line {other_line}); '
-                               "merge them, or mark the pair in not_duplicates", sid)
+                yield line, sid, other, other_line
         groups[(publisher, date)].append((line, sid, words))
 
 

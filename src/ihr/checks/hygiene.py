@@ -1,8 +1,9 @@
 """Shipped data speaks of the world only: no machine's paths, no files outside the dataset, no notes
 on how a row was made, no tracking parameters in urls.
 
-Each table is scanned once: SQL returns only the rows whose text (or urls) could fail (one RE2
-prefilter over the row's text cells), and Python names the exact problem.
+Each table is scanned once: SQL returns only the cells whose text (or url) could fail, each
+problem's RE2 prefilter matching at least every cell its Python expression does (a test checks
+them against each other), and Python names the exact problem.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ FILE_REFERENCE = re.compile(r"(?<![/\w.-])[\w-]+\.(?:md|txt|py|ipynb|json|csv|ts
 WORKFLOW_NOTE = re.compile(
     r"\b(?:helpers?|subagents?|this session|TODO|FIXME|XXX|merge (?:it |this )?with (?:its|the|this|that) (?:row|entry|claim|source|event)"
     r"|not (?:seen|checked|verified|read) by (?:this|the|me|us)|(?:by|to) the lead|as an AI|language model)\b", re.I)
-PREFILTER = "(/|~|\\\\|file:|\\.[A-Za-z]{2,5}\\b|helper|subagent|session|todo|fixme|xxx|merge|lead|model| by )"
+# RE2 supersets of the three expressions above, one per problem (RE2 has no look-behind; its \\b
+# is ASCII, so it matches wherever Python's Unicode one does, and more).
+PREFILTERS = {
+    "local-path": ("(/(home|tmp|root|Users|var|etc|mnt|opt|work|srv|private|Volumes)/|~/|[A-Za-z]:\\\\|file://)", ""),
+    "file-reference": ("\\.(md|txt|py|ipynb|json|csv|tsv|xlsx?|docx?|yaml|yml|log)\\b", "i"),
+    "workflow-note": ("(helper|subagent|this session|todo|fixme|xxx|merge (it |this )?with |not (seen|checked|verified|read) by "
+                      "|(by|to) the lead|as an ai|language model)", "i"),
+}
 
 PROBLEMS = (
     ("local-path", LOCAL_PATH, "names a path on some machine ({match}); say what is known about the source instead"),
@@ -56,22 +64,24 @@ def _text_fields(table: TableSpec) -> tuple[list[str], list[str]]:
     return prose, urls
 
 
+def prose_prefilter_sql(column: str) -> str:
+    """SQL true for a prose cell one of the problems could match (every such cell, and a few more)."""
+    return " OR ".join(f"regexp_matches({column}, '{pattern}'{f', {chr(39)}{flags}{chr(39)}' if flags else ''})"
+                       for pattern, flags in PREFILTERS.values())
+
+
 def _scan(ctx: RuleContext) -> Iterable[tuple[str, int, str, str]]:
-    """(table, line, column, value) of every cell the prefilter keeps."""
+    """(table, line, column, value) of every cell a prefilter keeps, one SQL pass per table."""
     for name in sorted(ctx.loaded):
         prose, urls = _text_fields(ctx.table(name))
-        if not prose and not urls:
+        cells = [(c, prose_prefilter_sql(quote_ident(c))) for c in prose] + [(c, f"contains({quote_ident(c)}, '?')") for c in urls]
+        if not cells:
             continue
-        tests = [f"regexp_matches({quote_ident(c)}, '{PREFILTER}', 'i')" for c in prose]
-        tests += [f"contains({quote_ident(c)}, '?')" for c in urls]
-        columns = prose + urls
-        rows = ctx.con.execute(
-            f"SELECT __line, {', '.join(quote_ident(c) for c in columns)} FROM raw.{quote_ident(name)} "
-            f"WHERE {' OR '.join(tests)} ORDER BY __line").fetchall()
-        for line, *values in rows:
-            for column, value in zip(columns, values):
-                if value is not None:
-                    yield name, line, column, value
+        parts = [f"SELECT __line, {i} AS col, {quote_ident(c)} AS value FROM raw.{quote_ident(name)} WHERE {test}"
+                 for i, (c, test) in enumerate(cells)]
+        rows = ctx.con.execute(" UNION ALL ".join(parts) + " ORDER BY __line, col").fetchall()
+        for line, col, value in rows:
+            yield name, line, cells[col][0], value
 
 
 def _prose_fields(package: PackageSpec) -> dict[str, list[str]]:
