@@ -104,13 +104,11 @@ def sources_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     for (line, sid), (other, other_line, _) in sorted(by_url.items()):
         yield _finding(ctx, "sources", line, "url", "duplicate-source", "error",
                        f'"{sid}" has the url of "{other}" (line {other_line}); merge them, or mark the pair in not_duplicates', sid)
-    # Same publisher and date: few rows share both, so only those are fetched and compared.
-    rows = ctx.con.execute(
-        """SELECT __line, source_id, title, publisher, published_date FROM raw.sources
-           WHERE (publisher, published_date) IN (SELECT (publisher, published_date) FROM raw.sources
-                 WHERE publisher IS NOT NULL AND published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1)
-           ORDER BY __line""").fetchall()
-    for line, sid, other, other_line in similar_titles(rows, marked, {key for key in by_url}):
+    # Same publisher and date: only rows sharing both are compared.
+    same_day = """SELECT __line, source_id, title, publisher, published_date FROM raw.sources
+                  WHERE (publisher, published_date) IN (SELECT (publisher, published_date) FROM raw.sources
+                        WHERE publisher IS NOT NULL AND published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1)"""
+    for line, sid, other, other_line in similar_titles_in_sql(ctx.con, same_day, marked, {key for key in by_url}):
         yield _finding(ctx, "sources", line, "title", "duplicate-source", "error",
                        f'"{sid}" has the publisher, date and nearly the title of "{other}" (line {other_line}); '
                        "merge them, or mark the pair in not_duplicates", sid)
@@ -150,6 +148,46 @@ def similar_titles(rows: list[tuple], marked: set[frozenset[str]], reported: set
             for w in prefix:
                 by_word.setdefault(w, []).append(len(group))
         group.append((line, sid, words))
+
+
+def similar_titles_in_sql(con, rows_sql: str, marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
+    """What `similar_titles` finds over the rows `rows_sql` selects (line, id, title, publisher,
+    date), with the pairing in DuckDB: an ASCII title is tokenised there (lower() and
+    [a-z0-9_]{3,} are exactly Python's casefold() and \\w{3,} on ASCII), any other by
+    `title_words` in Python; DuckDB then joins rows of one publisher and day on their prefix words
+    and computes the overlap."""
+    import pyarrow as pa
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __same_day AS {rows_sql}")
+    try:
+        unicode_rows = con.execute("SELECT __line, title FROM __same_day WHERE regexp_matches(title, '[^\\x00-\\x7f]')").fetchall()
+        words = pa.table({"__line": pa.array([line for line, _ in unicode_rows], pa.int64()),
+                          "words": pa.array([list(title_words(title)) for _, title in unicode_rows], pa.list_(pa.string()))})
+        con.register("__unicode_words", words)
+        pairs = con.execute(f"""
+            WITH w AS (SELECT s.__line, s.source_id, s.publisher, s.published_date,
+                              list_sort(coalesce(u.words, list_distinct(regexp_extract_all(lower(coalesce(s.title, '')), '[a-z0-9_]{{3,}}')))) AS words
+                       FROM __same_day s LEFT JOIN __unicode_words u ON u.__line = s.__line),
+                 pre AS (SELECT *, unnest(words[1 : len(words) - CAST(ceil(round({TITLE_OVERLAP} * len(words), 9)) AS INTEGER) + 1]) AS word
+                         FROM w WHERE len(words) > 0),
+                 pairs AS (SELECT DISTINCT a.__line, a.source_id, b.__line AS other_line, b.source_id AS other, a.words AS aw, b.words AS bw
+                           FROM pre a JOIN pre b ON a.publisher = b.publisher AND a.published_date = b.published_date
+                                AND a.word = b.word AND b.__line < a.__line)
+            SELECT __line, source_id, other, other_line FROM pairs
+            WHERE len(list_intersect(aw, bw)) / (len(aw) + len(bw) - len(list_intersect(aw, bw))) >= {TITLE_OVERLAP}
+            ORDER BY __line, other_line""").fetchall()
+    finally:
+        con.execute("DROP TABLE IF EXISTS __same_day")
+        try:
+            con.unregister("__unicode_words")
+        except Exception:  # noqa: BLE001 - not registered when the first query failed
+            pass
+    found = []
+    for line, sid, other, other_line in pairs:
+        if (line, sid) not in reported and frozenset((sid, other)) not in marked:
+            reported.add((line, sid))
+            found.append((line, sid, other, other_line))
+    return iter(found)
 
 
 def similar_titles_by_pairs(rows: list[tuple], marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
