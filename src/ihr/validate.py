@@ -45,6 +45,11 @@ def fields_needed_after_read(package: PackageSpec, table: TableSpec) -> set[str]
     return needed
 
 
+# The semantic rules that need no key check run on this many cursors at once, beside the key
+# checks: most of their time is in DuckDB, which releases the GIL.
+SEMANTIC_THREADS = 2
+
+
 @dataclass(frozen=True)
 class ValidationOptions:
     """Switches from each fast path to the simple exact one beside it, for the tests that compare
@@ -271,14 +276,15 @@ def _validate(con, package: PackageSpec, descriptor_findings: list[Finding], tod
     unreferenced: dict[tuple[str, str], str] = {}
     # The semantic rules that need the raw tables alone run on their own cursor while the key
     # checks run; so does the typed layer, once the tables it reads are checked.
-    semantics = _background(options, _on_cursor, functools.partial(check_semantics, after_keys=False), con.cursor(), package,
-                            loaded, today)
+    semantics = [_background(options, _on_cursor, functools.partial(check_semantics, after_keys=False, share=(i, SEMANTIC_THREADS)),
+                             con.cursor(), package, loaded, today) for i in range(SEMANTIC_THREADS)]
     typed = _TypedLayer(con, package, loaded, options)
     wanted = unreferenced_wanted(package) if options.share_key_joins else frozenset()
     row_findings = check_rows_and_keys(con, package, loaded, unreferenced, wanted, on_table=typed.table_checked)
     report.extend(row_findings)
     report.extend(typed.findings())
-    report.extend(semantics.result())
+    for share in semantics:
+        report.extend(share.result())
     report.extend(check_semantics(con, package, loaded, today, unreferenced, after_keys=True))
     if reference is not None:
         reference_findings, rejected = reference.result()
