@@ -277,21 +277,19 @@ def test_step_tree_is_the_step_function(con, adds, gaps):
 
 @pytest.mark.parametrize("name", ["multi-line-ragged-blank", "crlf-multi-line-ragged", "blank-line", "newline-in-cell",
                                   "ragged-short-row", "ragged-long-row"])
-def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name, tmp_path, monkeypatch):
+def test_many_line_steps_fall_back_to_the_step_table_with_the_same_findings(name, tmp_path):
     """Past STEPS_IN_EXPRESSION steps the raw table is materialised through an ASOF join instead
     of the CASE tree; both must place every finding on the same line."""
-    import ihr.read.lines as lines
     from test_hostile import materialize
 
-    from ihr.validate import validate_package
+    from ihr.validate import ValidationOptions, validate_package
 
     sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
     from cases import CASES
 
     package = materialize(next(c for c in CASES if c.name == name), tmp_path)
     in_view = [f.to_dict() for f in validate_package(package).sorted_findings()]
-    monkeypatch.setattr(lines, "STEPS_IN_EXPRESSION", 0)
-    materialised = [f.to_dict() for f in validate_package(package).sorted_findings()]
+    materialised = [f.to_dict() for f in validate_package(package, options=ValidationOptions(line_steps_in_expression=0)).sorted_findings()]
     assert in_view == materialised
     assert any(f["line"] and f["line"] > 2 for f in in_view)
 
@@ -312,14 +310,9 @@ def test_blank_lines_are_found_across_chunk_boundaries(data, chunk, tmp_path_fac
         line += data.count(b"\n", last, match.start() + 1)
         last = match.start() + 1
         expected.append(line)
-    saved = files.CHUNK
-    files.CHUNK = chunk
-    try:
-        assert files.scan_bytes(path, blank_lines=True).blank_lines == expected
-        assert files.find_blank_lines(path) == expected
-        assert files.find_blank_lines(path, files.scan_bytes(path).chunk_lines) == expected
-    finally:
-        files.CHUNK = saved
+    assert files.scan_bytes(path, blank_lines=True, chunk_size=chunk).blank_lines == expected
+    assert files.find_blank_lines(path, chunk_size=chunk) == expected
+    assert files.find_blank_lines(path, files.scan_bytes(path, chunk_size=chunk).chunk_lines, chunk_size=chunk) == expected
 
 
 def test_code_points_below_u0300_never_need_normalising():
@@ -428,12 +421,7 @@ def test_lf_copy_around_carriage_returns_is_the_replaced_file(data, chunk, kept,
 
     path = tmp_path_factory.mktemp("lf") / "t.csv"
     path.write_bytes(data)
-    saved = files.CHUNK, files.CR_OFFSETS_KEPT
-    files.CHUNK, files.CR_OFFSETS_KEPT = chunk, kept
-    try:
-        facts = files.scan_bytes(path)
-    finally:
-        files.CHUNK, files.CR_OFFSETS_KEPT = saved
+    facts = files.scan_bytes(path, chunk_size=chunk, cr_offsets_kept=kept)
     positions = [i for i, byte in enumerate(data) if byte == 13]
     assert facts.cr_offsets == (positions if len(positions) <= kept else None)
     assert not facts.lone_cr

@@ -59,6 +59,7 @@ class ValidationOptions:
     share_key_joins: bool = True  # False: missing-source and unused-source query on their own
     in_threads: bool = True  # False: the semantic rules and Pandera run in turn on one connection
     learn_across_files: bool = True  # False: no file's scan looks for blank lines because another had some
+    line_steps_in_expression: int | None = None  # line steps past which an ASOF join numbers lines (None: the default)
 
 
 def _start_background_work(package: PackageSpec, options: ValidationOptions):
@@ -130,8 +131,9 @@ def _load_tables(con, package: PackageSpec, order: list[tuple[str, TableSpec]], 
             reference = _start_background_work(package, options)
         keep = None if keep_all else fields_needed_after_read(package, table)
         deferred = frozenset(deferred_pattern_fields(package, table))
+        steps = {} if options.line_steps_in_expression is None else {"steps_in_expression": options.line_steps_in_expression}
         result, found = load_table(con, package.root, table, keep=keep, scans=scans, reader=options.reader,
-                                   flag_for=RowFlag(table, deferred))
+                                   flag_for=RowFlag(table, deferred), **steps)
         report.extend(found)
         if result.reader:
             readers[name] = result.reader

@@ -132,7 +132,7 @@ def read_with_duckdb(con: duckdb.DuckDBPyConnection, layout: Layout, file: Path,
     except LineCountMismatch:
         con.execute(f"DROP TABLE {data_table}")
         return None
-    lines = Lines(con, data_table, steps)
+    lines = Lines(con, data_table, steps, layout.steps_in_expression)
     # Line numbers are exact now: short and long rows are reported here and dropped, as the slow
     # path would, without re-reading the file in Python.
     ragged = con.execute(f"SELECT {lines.expr}, __ragged FROM {lines.source} WHERE __ragged IS NOT NULL ORDER BY 1").fetchall()

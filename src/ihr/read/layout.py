@@ -9,7 +9,7 @@ from typing import Protocol
 import duckdb
 
 from ihr.package import TableSpec
-from ihr.read.lines import Lines
+from ihr.read.lines import STEPS_IN_EXPRESSION, Lines
 from ihr.sql import quote_ident
 
 
@@ -39,6 +39,7 @@ class Layout:
     non_ascii: bool = True
     line_feeds: bool = False  # records span lines: flag every cell with a line break
     records_may_span_lines: bool = False  # an earlier file's did: skip the padded parallel read
+    steps_in_expression: int = STEPS_IN_EXPRESSION  # line steps beyond which an ASOF join replaces the CASE tree
     _flags: dict = field(default_factory=dict)
 
     @property

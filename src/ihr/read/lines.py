@@ -88,14 +88,15 @@ class Lines:
     over it); only with very many steps is it an ASOF join with a step table, and the table is
     then materialised once."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, data_table: str, steps: list[tuple[int, int]]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, data_table: str, steps: list[tuple[int, int]],
+                 steps_in_expression: int = STEPS_IN_EXPRESSION) -> None:
         self.con = con
         self.steps: str | None = None
         self.source = data_table
         self.in_view = True
         if not any(add for _, add in steps):
             self.expr = "CAST(rowid AS BIGINT) + 2"
-        elif len(steps) <= STEPS_IN_EXPRESSION:
+        elif len(steps) <= steps_in_expression:
             # Stored once: evaluating the tree in the view cost every query that read the table
             # (binding it alone took 5 ms for 400 steps), more than this one pass does.
             con.execute(f"ALTER TABLE {data_table} ADD COLUMN __line BIGINT")

@@ -74,23 +74,24 @@ def file_size(file: Path) -> int:
         return -1
 
 
-def chunks(file: Path):
-    """(offset, bytes) of a regular file in CHUNK-sized pieces, one buffer reused; the open file
+def chunks(file: Path, size: int = CHUNK):
+    """(offset, bytes) of a regular file in pieces of `size` bytes, one buffer reused; the open file
     comes first so that a caller can peek past a piece."""
     if not file.is_file():  # a directory, a pipe: never block on it
         raise OSError(f"not a regular file: {file}")
-    buffer = bytearray(CHUNK)
+    buffer = bytearray(size)
     offset = 0
     with open(file, "rb", buffering=0) as fh:
         while True:
-            size = fh.readinto(buffer)
-            if not size:
+            got = fh.readinto(buffer)
+            if not got:
                 return
-            yield fh, offset, (buffer if size == CHUNK else bytes(buffer[:size]))
-            offset += size
+            yield fh, offset, (buffer if got == size else bytes(buffer[:got]))
+            offset += got
 
 
-def scan_into(file: Path, facts: ByteFacts, blank_lines: bool = False) -> None:
+def scan_into(file: Path, facts: ByteFacts, blank_lines: bool = False, chunk_size: int = CHUNK,
+              cr_offsets_kept: int = CR_OFFSETS_KEPT) -> None:
     """One pass over a file's bytes: carriage returns, control bytes (NUL among them), non-ASCII
     text, line feeds in all and per piece, the line of the first carriage return, and with
     `blank_lines` the empty lines (a search as costly as counting the line feeds)."""
@@ -98,14 +99,14 @@ def scan_into(file: Path, facts: ByteFacts, blank_lines: bool = False) -> None:
         facts.blank_lines = []
     previous_last = b""
     try:
-        for fh, offset, chunk in chunks(file):
+        for fh, offset, chunk in chunks(file, chunk_size):
             returns = chunk.count(b"\r") if b"\r" in chunk else 0  # `in` is a memchr; count is not
             if returns:
                 if facts.first_cr_line is None:
                     facts.first_cr_line = facts.lines + chunk.count(b"\n", 0, chunk.index(b"\r")) + 1
                 facts.carriage_returns += returns
                 if facts.cr_offsets is not None:  # where they are, while few: the LF copy skips them
-                    if facts.carriage_returns > CR_OFFSETS_KEPT:
+                    if facts.carriage_returns > cr_offsets_kept:
                         facts.cr_offsets = None
                     else:
                         at = chunk.find(b"\r")
@@ -137,10 +138,11 @@ def scan_into(file: Path, facts: ByteFacts, blank_lines: bool = False) -> None:
         facts.error = exc
 
 
-def scan_bytes(file: Path, blank_lines: bool = False) -> ByteFacts:
-    """What a file's bytes hold, in fixed-size pieces (low memory)."""
+def scan_bytes(file: Path, blank_lines: bool = False, chunk_size: int = CHUNK, cr_offsets_kept: int = CR_OFFSETS_KEPT) -> ByteFacts:
+    """What a file's bytes hold, in fixed-size pieces (low memory). The piece size and how many
+    carriage-return offsets are kept can be set small, so a test can cross every boundary."""
     facts = ByteFacts()
-    scan_into(file, facts, blank_lines)
+    scan_into(file, facts, blank_lines, chunk_size, cr_offsets_kept)
     return facts
 
 
@@ -218,14 +220,14 @@ class ScanAhead:
         return self._facts[file]
 
 
-def find_blank_lines(file: Path, chunk_lines: dict[tuple[int, int], int] | None = None) -> list[int]:
+def find_blank_lines(file: Path, chunk_lines: dict[tuple[int, int], int] | None = None, chunk_size: int = CHUNK) -> list[int]:
     """Physical line numbers of empty lines, by a chunked search of the file, when the scan did
     not look for them; its per-chunk line counts (`chunk_lines`) spare counting a piece of the
     same offset and size again."""
     found: list[int] = []
     lines, previous_last, offset = 0, b"", 0
     with open(file, "rb") as fh:
-        while chunk := fh.read(CHUNK):
+        while chunk := fh.read(chunk_size):
             blank_lines_in(chunk, previous_last, lines, found)
             known = (chunk_lines or {}).get((offset, len(chunk)))
             lines += known if known is not None else chunk.count(b"\n")

@@ -15,6 +15,7 @@ from ihr.package import TableSpec, not_a_regular_file
 from ihr.read.duckdb_reader import read_with_duckdb
 from ihr.read import findings
 from ihr.read.layout import Layout, RowCondition, empty_table
+from ihr.read.lines import STEPS_IN_EXPRESSION
 from ihr.read.python_reader import read_with_python
 from ihr.read.scan import BOM, UTF16_BOMS, ByteFacts, ScanAhead, line_of_offset, normalized_copy
 from ihr.sql import quote_ident
@@ -48,20 +49,22 @@ def read_header(file: Path) -> tuple[bytes, int]:
 
 def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
                flag_for: RowCondition | None = None, keep: set[str] | None = None,
-               scans: ScanAhead | None = None, reader: str = "auto") -> tuple[LoadedTable, list[Finding]]:
+               scans: ScanAhead | None = None, reader: str = "auto",
+               steps_in_expression: int = STEPS_IN_EXPRESSION) -> tuple[LoadedTable, list[Finding]]:
     """Check one CSV file and load its rows into `raw.<table>`; never raises on bad content.
 
     `flag_for`: the row condition the read evaluates on every row (`RowCondition`).
     `keep`: the fields to store in raw.<table>; None keeps all. `scans`: byte scans running ahead
     of the reads. `reader`: "auto" lets DuckDB read whatever it can place exactly; "exact" reads
     every file with Python's csv module (the simple path, which the tests compare with the fast one).
+    `steps_in_expression`: line steps past which line numbers come from an ASOF join (`Lines`).
     """
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}")
     if scans is None:  # a scan of this file alone, closed after it (an LF copy it made goes with it)
         own = ScanAhead([root / table.path])
         try:
-            return load_table(con, root, table, flag_for, keep, own, reader)
+            return load_table(con, root, table, flag_for, keep, own, reader, steps_in_expression)
         finally:
             own.close()
     file = root / table.path
@@ -101,6 +104,7 @@ def load_table(con: duckdb.DuckDBPyConnection, root: Path, table: TableSpec,
     found += findings.header_findings(table, header, table.path)
     layout = Layout(table, header, keep, flag_for)
     layout.records_may_span_lines = scans.multi_line_records
+    layout.steps_in_expression = steps_in_expression
     if flag_for is not None:  # the row condition depends on the bytes: wait for this file's scan
         known = scans.facts(file)
         if known.nul or known.error is not None:
