@@ -79,11 +79,10 @@ def catalogue() -> dict[str, CodeInfo]:
 
     entries = list(BASE)
     seen_constraint_codes: set[str] = set()
-    for c in CONSTRAINTS:
+    for c in CONSTRAINTS:  # minLength and maxLength (and the bounds) share a code: the first describes it
         if c.code not in seen_constraint_codes:
             seen_constraint_codes.add(c.code)
-            layer = "rows"
-            entries.append(CodeInfo(c.code, "error", layer, c.describe, "correct the value so that it fits the field (see the codebook)"))
+            entries.append(CodeInfo(c.code, "error", "rows", c.describe, "correct the value so that it fits the field (see the codebook)"))
     entries += [CodeInfo(r.code, "error", "pandera", r.message, r.fix) for r in ROW_RULES]
 
     entries += [CodeInfo(code, "error", "semantic", f"a text cell {message}", TEXT_FIXES[code]) for code, message in TEXT_CHECKS]

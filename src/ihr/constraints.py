@@ -131,6 +131,8 @@ class Constraint:
     pandera_name: str | None = None  # the name Pandera gives its failures (mapped back to `code`)
     tighter: Callable[[Any, Any], bool] = _tighter_lower  # does the new value reject more?
     change_kind: str | None = None  # the kind ihr diff reports (default: the property in kebab case)
+    diff: Callable[[Any, Any], Change] | None = None  # how ihr diff words a change, when not `change_kind`/`tighter`
+    diffed: bool = True  # False: a change is reported otherwise (partialDate, with the type)
     untypeable: bool = True  # a row failing it is kept out of the typed (Pandera) layer
     on_field: bool = False  # a field property rather than one inside `constraints`
     types: frozenset[str] | None = None  # field types it applies to (None: all)
@@ -144,6 +146,8 @@ class Constraint:
         return None if value is False else value
 
     def change(self, old: Any, new: Any) -> Change:
+        if self.diff is not None:
+            return self.diff(old, new)
         kind = self.change_kind or "".join("-" + ch.lower() if ch.isupper() else ch for ch in self.property)
         return Change(kind, f"{old} -> {new}", "major" if self.tighter(old, new) else "minor")
 
@@ -191,11 +195,14 @@ def _max_length_sql(n: int, field: FieldSpec, cell: Cell) -> list[CellCheck]:
                       prefilter=f"{cell.present} AND strlen({cell.col}) > {int(n)}")]
 
 
-def _bound_sql(code: str, operator: str, message: str) -> Callable[[Any, FieldSpec, Cell], list[CellCheck]]:
-    """A numeric bound: the cell fails when `typed operator bound` (only cells that parse)."""
+def _bound(prop: str, code: str, fails: str, shown: str, message: str, pandera_name: str, upper: bool) -> Constraint:
+    """A numeric bound: a cell that parses fails when `value fails bound`; `shown` is the codebook's sign."""
     def sql(bound: Any, field: FieldSpec, cell: Cell) -> list[CellCheck]:
-        return [CellCheck(field.name, code, f"{cell.present} AND {cell.parses} AND {cell.typed} {operator} {bound}", f"{message} {bound}")]
-    return sql
+        return [CellCheck(field.name, code, f"{cell.present} AND {cell.parses} AND {cell.typed} {fails} {bound}", f"{message} {bound}")]
+    side = ("above the field's maximum (or not below its exclusiveMaximum)" if upper
+            else "below the field's minimum (or not above its exclusiveMinimum)")
+    return Constraint(prop, code, lambda v, f: f"{shown} {v:g}", sql, _check(pandera_name, _VALUE), pandera_name,
+                      tighter=_tighter_upper if upper else _tighter_lower, types=NUMERIC_TYPES, describe=f"a number {side}")
 
 
 def _partial_date_sql(value: Any, field: FieldSpec, cell: Cell) -> list[CellCheck]:
@@ -214,6 +221,10 @@ def _pattern_words(pattern: str, field: FieldSpec) -> str:
     if field.partial_date:
         return ""  # the partial-date wording says it
     return f"{field.pattern_description} (pattern `{pattern}`)" if field.pattern_description else f"pattern `{pattern}`"
+
+
+def _required_change(old: Any, new: Any) -> Change:
+    return Change("required", f"{bool(old)} -> {bool(new)}", "major" if new else "minor")
 
 
 def _enum_change(old: Any, new: Any) -> Change:
@@ -249,30 +260,21 @@ def _max_length_check(value: Any, field: FieldSpec) -> pa.Check | None:
 
 CONSTRAINTS: list[Constraint] = [
     Constraint("required", "required", lambda v, f: "required", _required_sql, pandera_name="not_nullable",
-               tighter=lambda old, new: bool(new), change_kind="required",
-               describe="a required field is empty"),
+               diff=_required_change, describe="a required field is empty"),
     Constraint("enum", "enum", lambda v, f: "one of the values below", _enum_sql, lambda v, f: _check("isin", list(v))(v, f), "isin",
-               accepts=lambda v: isinstance(v, list), describe="a value outside the field's list of allowed values"),
+               diff=_enum_change, accepts=lambda v: isinstance(v, list), describe="a value outside the field's list of allowed values"),
     Constraint("pattern", "pattern", _pattern_words, _pattern_sql, _check("str_matches", _VALUE), "str_matches",
                tighter=lambda old, new: new is not None, describe="a value that does not match the field's pattern"),
     Constraint("minLength", "length", lambda v, f: f"at least {v} characters", _min_length_sql, _length_check, "str_length",
                describe="a value shorter than minLength or longer than maxLength"),
     Constraint("maxLength", "length", lambda v, f: f"at most {v} characters", _max_length_sql, _max_length_check, "str_length",
                tighter=_tighter_upper, describe="a value shorter than minLength or longer than maxLength"),
-    Constraint("minimum", "minimum", lambda v, f: f"≥ {v:g}", _bound_sql("minimum", "<", "is below the minimum"),
-               _check("greater_than_or_equal_to", _VALUE), "greater_than_or_equal_to", types=NUMERIC_TYPES,
-               describe="a number below the field's minimum (or not above its exclusiveMinimum)"),
-    Constraint("maximum", "maximum", lambda v, f: f"≤ {v:g}", _bound_sql("maximum", ">", "is above the maximum"),
-               _check("less_than_or_equal_to", _VALUE), "less_than_or_equal_to", tighter=_tighter_upper, types=NUMERIC_TYPES,
-               describe="a number above the field's maximum (or not below its exclusiveMaximum)"),
-    Constraint("exclusiveMinimum", "minimum", lambda v, f: f"> {v:g}", _bound_sql("minimum", "<=", "is not above the exclusive minimum"),
-               _check("greater_than", _VALUE), "greater_than", types=NUMERIC_TYPES,
-               describe="a number below the field's minimum (or not above its exclusiveMinimum)"),
-    Constraint("exclusiveMaximum", "maximum", lambda v, f: f"< {v:g}", _bound_sql("maximum", ">=", "is not below the exclusive maximum"),
-               _check("less_than", _VALUE), "less_than", tighter=_tighter_upper, types=NUMERIC_TYPES,
-               describe="a number above the field's maximum (or not below its exclusiveMaximum)"),
+    _bound("minimum", "minimum", "<", "≥", "is below the minimum", "greater_than_or_equal_to", upper=False),
+    _bound("maximum", "maximum", ">", "≤", "is above the maximum", "less_than_or_equal_to", upper=True),
+    _bound("exclusiveMinimum", "minimum", "<=", ">", "is not above the exclusive minimum", "greater_than", upper=False),
+    _bound("exclusiveMaximum", "maximum", ">=", "<", "is not below the exclusive maximum", "less_than", upper=True),
     Constraint("partialDate", "invalid-date", lambda v, f: "partial date (YYYY, YYYY-MM or YYYY-MM-DD; a real date)",
-               _partial_date_sql, on_field=True, tighter=lambda old, new: bool(new), change_kind="retyped",
+               _partial_date_sql, on_field=True, diffed=False,
                describe="a date of the right shape that does not exist (month 13, 30 February, year 0000)"),
     # Checked over the whole column by the key checks (`ihr.checks.rows`), not cell by cell.
     Constraint("unique", "unique", lambda v, f: "unique", tighter=lambda old, new: bool(new), untypeable=False,
@@ -348,13 +350,9 @@ def constraint_changes(old: FieldSpec, new: FieldSpec) -> list[Change]:
     """What changed in the field's constraints and the version part each change bumps."""
     changes = []
     for c in CONSTRAINTS:
-        if c.property == "partialDate":
-            continue  # reported with the type, as a retyping
         a, b = c.value(old), c.value(new)
-        if a != b:
-            changes.append(_enum_change(a, b) if c.property == "enum" else
-                           Change("required", f"{bool(a)} -> {bool(b)}", "major" if b else "minor") if c.property == "required" else
-                           c.change(a, b))
+        if c.diffed and a != b:
+            changes.append(c.change(a, b))
     return changes
 
 

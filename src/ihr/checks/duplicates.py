@@ -7,7 +7,6 @@ day) are marked in `not_duplicates` with the reason, and are not reported again.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -108,7 +107,7 @@ def sources_are_entered_once(ctx: RuleContext) -> Iterable[Finding]:
     same_day = """SELECT __line, source_id, title, publisher, published_date FROM raw.sources
                   WHERE (publisher, published_date) IN (SELECT (publisher, published_date) FROM raw.sources
                         WHERE publisher IS NOT NULL AND published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1)"""
-    for line, sid, other, other_line in similar_titles_in_sql(ctx.con, same_day, marked, {key for key in by_url}):
+    for line, sid, other, other_line in similar_titles_in_sql(ctx.con, same_day, marked, set(by_url)):
         yield _finding(ctx, "sources", line, "title", "duplicate-source", "error",
                        f'"{sid}" has the publisher, date and nearly the title of "{other}" (line {other_line}); '
                        "merge them, or mark the pair in not_duplicates", sid)
@@ -121,38 +120,15 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(1, len(a | b))
 
 
-def similar_titles(rows: list[tuple], marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
-    """(line, id, earlier id, its line) for each row of (line, id, title, publisher, date), in line
-    order, whose title words overlap an earlier row's of the same publisher and date by at least
+def similar_titles_in_sql(con, rows_sql: str, marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
+    """(line, id, earlier id, its line) for each row `rows_sql` selects (line, id, title, publisher,
+    date) whose title words overlap an earlier row's of the same publisher and date by at least
     TITLE_OVERLAP (the first such row; pairs marked distinct and rows in `reported` left out).
 
     Only rows sharing a word of their prefix are compared (prefix filtering: with the words in one
     order, two sets this similar share one of the first |x| - ceil(t|x|) + 1 words of each), so a
-    publisher with a hundred sources on one day costs a hundred lookups, not five thousand
-    comparisons. `similar_titles_by_pairs` is the simple way, which a test compares with it."""
-    groups: dict[tuple[str, str], list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
-    index: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(dict)
-    for line, sid, title, publisher, date in rows:
-        words = title_words(title or "")
-        group, by_word = groups[(publisher, date)], index[(publisher, date)]
-        if words:
-            ordered = sorted(words)
-            prefix = ordered[:len(ordered) - math.ceil(round(TITLE_OVERLAP * len(ordered), 9)) + 1]
-            if (line, sid) not in reported:
-                for i in sorted({i for w in prefix for i in by_word.get(w, ())}):
-                    other_line, other, other_words = group[i]
-                    if _overlap(words, other_words) >= TITLE_OVERLAP and frozenset((sid, other)) not in marked:
-                        reported.add((line, sid))
-                        yield line, sid, other, other_line
-                        break
-            for w in prefix:
-                by_word.setdefault(w, []).append(len(group))
-        group.append((line, sid, words))
-
-
-def similar_titles_in_sql(con, rows_sql: str, marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
-    """What `similar_titles` finds over the rows `rows_sql` selects (line, id, title, publisher,
-    date), with the pairing in DuckDB: an ASCII title is tokenised there (lower() and
+    publisher with a hundred sources on one day costs no five thousand comparisons; the pairing runs
+    in DuckDB: an ASCII title is tokenised there (lower() and
     [a-z0-9_]{3,} are exactly Python's casefold() and \\w{3,} on ASCII), any other by
     `title_words` in Python; DuckDB then joins rows of one publisher and day on their prefix words
     and computes the overlap."""
@@ -191,7 +167,8 @@ def similar_titles_in_sql(con, rows_sql: str, marked: set[frozenset[str]], repor
 
 
 def similar_titles_by_pairs(rows: list[tuple], marked: set[frozenset[str]], reported: set[tuple[int, str]]) -> Iterator[tuple[int, str, str, int]]:
-    """What `similar_titles` finds, by comparing every pair of a group (the simple, slow way)."""
+    """What `similar_titles_in_sql` finds, by comparing every pair of a group in Python (the simple,
+    slow way, which a test compares with it)."""
     groups: dict[tuple[str, str], list[tuple[int, str, frozenset[str]]]] = defaultdict(list)
     for line, sid, title, publisher, date in rows:
         words = title_words(title or "")
