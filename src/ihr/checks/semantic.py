@@ -206,6 +206,22 @@ def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
                        f'"{claimed}" is before {actor} existed ({started})', claimed)
 
 
+@rule("derived-before-original", "warning", "sources", fix="check the repost's date and the original it names")
+def reposts_follow_originals(ctx: RuleContext) -> Iterable[Finding]:
+    """A report cannot repeat an original that was not yet published: a repost dated wholly before the
+    source it derives from names the wrong original or carries a wrong date. A warning, since a day's
+    difference across time zones can be honest."""
+    if not ctx.has("sources"):
+        return
+    rows = ctx.con.execute(
+        """SELECT d.__line, d.published_date, o.source_id, o.published_date FROM raw.sources d
+           JOIN raw.sources o ON o.source_id = d.derived_from_id
+           WHERE pd_before(d.published_date, o.published_date) ORDER BY d.__line""").fetchall()
+    for line, published, original, original_published in rows:
+        yield _finding(ctx, "sources", line, "published_date", "derived-before-original", "warning",
+                       f'"{published}" is before {original} ({original_published}), the source it derives from', published)
+
+
 @rule("undated-claim", "warning", "claims", fix="add claimed_date once a source dates the claim")
 def claims_are_dated(ctx: RuleContext) -> Iterable[Finding]:
     """Who said it *when* is half of a claim; an empty claimed_date is allowed only because an undated
