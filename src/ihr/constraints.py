@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ihr.sql import quote_ident, sql_string
@@ -48,6 +48,7 @@ class CellCheck:
     condition: str
     message: str
     prefilter: str | None = None
+    untypeable: bool = True  # a row it marks is kept out of the typed (Pandera) layer
 
     @property
     def flag(self) -> str:
@@ -296,11 +297,6 @@ def field_properties() -> set[str]:
     return {c.property for c in CONSTRAINTS if c.on_field}
 
 
-def untypeable_codes() -> set[str]:
-    """Finding codes on raw text that make a row unfit for typing (kept out of the Pandera layer)."""
-    return {"type"} | {c.code for c in CONSTRAINTS if c.untypeable}
-
-
 def pandera_codes() -> dict[str, str]:
     """Pandera's name for a failed check -> our finding code."""
     return {c.pandera_name: c.code for c in CONSTRAINTS if c.pandera_name} | {"dtype": "type"}
@@ -316,7 +312,7 @@ def sql_checks(field: FieldSpec) -> list[CellCheck]:
         value = c.value(field)
         if value is None:
             continue
-        checks += c.sql(value, field, cell)
+        checks += [check if c.untypeable else replace(check, untypeable=False) for check in c.sql(value, field, cell)]
     if ftype.check is not None:  # after `required`, before the other constraints
         type_check = CellCheck(field.name, "type", f"{cell.present} AND {ftype.check(col)}", ftype.message)
         checks.insert(1 if field.required else 0, type_check)

@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ihr.constraints import untypeable_codes
 from ihr.findings import Finding, Report
 from ihr.messages import humanize
 from ihr.package import PackageSpec, TableSpec
@@ -161,15 +160,13 @@ class _TypedLayer:
 
         self.con, self.package, self.loaded, self.options = con, package, loaded, options
         self.waiting = {r.table for r in row_rules_for(package)} & loaded
-        self.excluded: dict[str, set[int]] = {}  # lines whose raw text failed: never typed
-        self.untypeable = untypeable_codes()  # the codes of such failures (asked of the constraint registry)
+        self.excluded: dict[str, set[int]] = {}  # lines whose raw text cannot be typed (the rows layer says which)
         self.job: _InBackground | None = None
         self.ran_in = "inline"  # or "thread": where Pandera ran (report.stats["paths"])
 
-    def table_checked(self, name: str, findings: list[Finding]) -> None:
-        for f in findings:
-            if f.code in self.untypeable and f.table and f.line:
-                self.excluded.setdefault(f.table, set()).add(f.line)
+    def table_checked(self, name: str, untypeable: set[int]) -> None:
+        if untypeable:
+            self.excluded[name] = untypeable
         self.waiting.discard(name)
         if not self.waiting and self.job is None and self.options.in_threads:
             from ihr.checks.row_rules import check_typed

@@ -125,7 +125,9 @@ def row_flag_condition(table: TableSpec, control: frozenset[int] | None = None, 
     return " OR ".join(f"({c})" for c in conditions) if conditions else None
 
 
-def _cell_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Finding]:
+def _cell_findings(con: duckdb.DuckDBPyConnection, table: TableSpec, untypeable: set[int]) -> list[Finding]:
+    """The cells breaking a type or constraint; the lines of those whose check says the row cannot
+    be typed are added to `untypeable`."""
     checks = [c for f in table.fields for c in cell_checks(f)]
     if not checks:
         return []
@@ -138,6 +140,8 @@ def _cell_findings(con: duckdb.DuckDBPyConnection, table: TableSpec) -> list[Fin
     found = []
     for line, check_no, value in rows:
         c = checks[check_no]
+        if c.untypeable:
+            untypeable.add(line)
         msg = f"{_show(value)} {c.message}" if value is not None else c.message
         found.append(Finding(table.path, line, c.column, c.code, "error", msg, value=value, table=table.name, layer="rows"))
     return found
@@ -314,7 +318,7 @@ def _foreign_key_hints(con: duckdb.DuckDBPyConnection, broken: list[BrokenRefere
 
 
 def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageSpec, table: TableSpec, name: str,
-                               fk: ForeignKey, broken: str | None) -> list[Finding]:
+                               fk: ForeignKey, broken: str | None, untypeable: set[int]) -> list[Finding]:
     """Pattern and text findings for a deferred reference field (see `deferred_pattern_fields`).
 
     Candidates: the broken references, plus the rows using a value that fails the pattern in the
@@ -335,6 +339,8 @@ def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageS
     rows = con.execute(f"SELECT __line, {col} FROM ({candidates}) WHERE {check.condition} ORDER BY __line").fetchall()
     found = []
     for line, value in rows:
+        if check.untypeable:
+            untypeable.add(line)
         found.append(Finding(table.path, line, name, "pattern", "error", f"{_show(value)} {check.message}", value=value,
                              table=table.name, layer="rows"))
         found += text_findings(table.path, table.name, line, name, value)
@@ -344,24 +350,24 @@ def _deferred_pattern_findings(con: duckdb.DuckDBPyConnection, package: PackageS
 def check_rows_and_keys(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded: set[str],
                         unreferenced: dict[tuple[str, str], str] | None = None,
                         wanted: frozenset[tuple[str, str]] = frozenset(),
-                        on_table: "Callable[[str, list[Finding]], None] | None" = None) -> list[Finding]:
+                        on_table: "Callable[[str, set[int]], None] | None" = None) -> list[Finding]:
     """Run every generated constraint and key check over the loaded raw tables (for `unreferenced`
-    and `wanted`, see `_foreign_key_findings`). `on_table(name, findings)` hears of each table's
-    findings as soon as its checks ran, but for its broken foreign keys (they wait for the hints,
-    computed at the end)."""
+    and `wanted`, see `_foreign_key_findings`). `on_table(name, lines)` hears, as soon as a table's
+    checks ran, which of its lines hold a cell that cannot be typed (the typed layer leaves them out)."""
     found: list[Finding] = []
     references: list[BrokenReferences] = []
     for name, table in package.tables.items():
         if name not in loaded:
             continue
-        own = _cell_findings(con, table) + _primary_key_findings(con, table) + _unique_findings(con, table)
+        untypeable: set[int] = set()
+        own = _cell_findings(con, table, untypeable) + _primary_key_findings(con, table) + _unique_findings(con, table)
         broken: dict[str, str] = {}
         references += _foreign_key_findings(con, package, table, loaded, broken, unreferenced, wanted)
         for field, fk in deferred_pattern_fields(package, table).items():
-            own += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field))
+            own += _deferred_pattern_findings(con, package, table, field, fk, broken.get(field), untypeable)
         found += own
         if on_table is not None:
-            on_table(name, own)
+            on_table(name, untypeable)
     hints = _foreign_key_hints(con, references)
     for b in references:
         found += b.findings(hints.get(b.hinted, {}) if b.hinted else {})
