@@ -188,29 +188,19 @@ def _write_outputs(con, package: PackageSpec, views_path: Path, database: Path, 
     return rows
 
 
-def connect(threads: int | None = None):
-    """An in-memory DuckDB connection for validating and building (`threads=1`: repeatable Parquet)."""
-    import duckdb
-
-    con = duckdb.connect()
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
-    return con
-
-
-def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads: int | None = None) -> BuildResult:
+def build_package(path: str | Path = ".", out_dir: str | Path = "build", threads: int | None = None,
+                  memory_limit: str | None = None) -> BuildResult:
     """Validate, then write the database and the Parquet files. Raises BuildRefused on invalid data.
 
-    `threads=1` makes the Parquet output byte-for-byte repeatable (releases use it)."""
+    `threads=1` makes the Parquet output byte-for-byte repeatable (releases use it); for
+    `memory_limit` see `ihr.connection`."""
     from ihr.checks.descriptor import load_package
+    from ihr.connection import working_connection
     from ihr.validate import validate_loaded
 
     package, found = load_package(path, reference_check=False)
-    con = connect(threads)
-    try:
+    with working_connection(threads, memory_limit) as con:
         return build_validated(validate_loaded(package, found, con=con), con, out_dir)
-    finally:
-        con.close()
 
 
 def build_validated(validation: Validation, con, out_dir: str | Path = "build") -> BuildResult:

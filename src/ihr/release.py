@@ -262,14 +262,11 @@ def release_package(root: str | Path = ".", out_dir: str | Path = "dist", allow_
                     untagged: bool = False) -> ReleaseResult:
     """Write the release of the commit at `root`; ReleaseRefused when it is not exactly a tagged,
     valid, documented commit (see the module docstring)."""
-    from ihr.build import connect
+    from ihr.connection import working_connection
 
     root = Path(root)
-    con = connect(threads=1)  # one validation serves the checks and the build; repeatable Parquet
-    try:
+    with working_connection(threads=1) as con:  # one validation serves the checks and the build; repeatable Parquet
         return _release(root, Path(out_dir), allow_dirty, untagged, con)
-    finally:
-        con.close()
 
 
 def _release(root: Path, out: Path, allow_dirty: bool, untagged: bool, con) -> ReleaseResult:

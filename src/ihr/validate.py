@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,7 +194,8 @@ class Validation:
 
 
 def validate_package(path: str | Path = ".", today: dt.date | None = None, con=None,
-                     reference_in_background: bool = True, options: ValidationOptions = ValidationOptions()) -> Report:
+                     reference_in_background: bool = True, options: ValidationOptions = ValidationOptions(),
+                     memory_limit: str | None = None) -> Report:
     """Validate the package at `path` (a directory or its datapackage.json).
 
     Raises PackageUnreadable when there is no usable descriptor at all; every other problem is a
@@ -202,15 +204,16 @@ def validate_package(path: str | Path = ".", today: dt.date | None = None, con=N
 
     frictionless's own metadata check (a sixth of a second, pure Python) runs in a thread while
     DuckDB reads the largest file (`reference_in_background`); with False it runs first.
+    `memory_limit` caps DuckDB's memory in a connection of its own (see `ihr.connection`).
     """
     from ihr.checks.descriptor import load_package
 
     package, found = load_package(path, reference_check=not reference_in_background)
-    return validate_loaded(package, found, today, con, options).report
+    return validate_loaded(package, found, today, con, options, memory_limit).report
 
 
 def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], today: dt.date | None = None, con=None,
-                    options: ValidationOptions = ValidationOptions()) -> Validation:
+                    options: ValidationOptions = ValidationOptions(), memory_limit: str | None = None) -> Validation:
     """Validate a package whose descriptor `load_package` has read (its findings given).
 
     In the rare case that the frictionless metadata check, left pending by `load_package` and run
@@ -219,26 +222,21 @@ def validate_loaded(package: PackageSpec, descriptor_findings: list[Finding], to
 
     Given a DuckDB connection, the raw tables stay in its `raw` schema afterwards with every field;
     without one, free-text fields are checked during the read and not kept (memory), and the
-    connection of its own is closed on every path.
+    connection of its own (capped at `memory_limit`, see `ihr.connection`) is closed on every path.
 
     `options` switch the fast paths to the simple ones beside them (`ValidationOptions`).
     """
-    import duckdb
-
     from ihr.checks.descriptor import load_package
+    from ihr.connection import working_connection
 
     started = time.perf_counter()
     today = today or dt.date.today()
     own = con is None
-    connection = duckdb.connect() if own else con
-    try:
+    with working_connection(memory_limit=memory_limit) if own else nullcontext(con) as connection:
         report, rejected = _validate(connection, package, descriptor_findings, today, keep_all=not own, options=options)
         if rejected:
             package, descriptor_findings = load_package(package.root, reference_check=True)
             report, _ = _validate(connection, package, descriptor_findings, today, keep_all=not own, options=options)
-    finally:
-        if own:
-            connection.close()
     report.stats["seconds"] = round(time.perf_counter() - started, 3)
     return Validation(package, report)
 

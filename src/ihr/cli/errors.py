@@ -3,7 +3,8 @@ code and a message (sqlite-utils turns its errors into ClickExceptions the same 
 the same `except` blocks in each command.
 
 Exit codes: 1 when the data is invalid or an operation on it is refused, 2 when the input cannot
-be used at all (no readable package, a revision that does not exist, a missing optional tool).
+be used at all (no readable package, a revision that does not exist, a missing optional tool, a
+memory limit too low for the work).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ def exit_codes() -> dict[type[Exception], int]:
     """Each domain exception and the exit code it ends a command with."""
     from ihr.build import BuildRefused
     from ihr.charts import ChartsUnavailable
+    from ihr.connection import MemoryLimitTooLow
     from ihr.diff import DiffError
     from ihr.findings import PackageUnreadable
     from ihr.merge import MergeRefused
@@ -26,7 +28,7 @@ def exit_codes() -> dict[type[Exception], int]:
     from ihr.release import ReleaseRefused
     from ihr.site import SiteRefused
 
-    return {PackageUnreadable: 2, DiffError: 2, ChartsUnavailable: 2, SiteRefused: 2,
+    return {PackageUnreadable: 2, DiffError: 2, ChartsUnavailable: 2, SiteRefused: 2, MemoryLimitTooLow: 2,
             BuildRefused: 1, ReleaseRefused: 1, QueryError: 1, MergeRefused: 1}
 
 
@@ -75,3 +77,21 @@ def out_option(default: str | None, help: str):
     """--out: the output directory."""
     return click.option("--out", "out_dir", default=default, show_default=default is not None,
                         type=click.Path(file_okay=False), help=help)
+
+
+def _memory_limit(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from ihr.connection import check_memory_limit
+
+    if value is None:
+        return None
+    try:
+        return check_memory_limit(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from exc
+
+
+def memory_limit_option():
+    """--memory-limit: cap DuckDB's memory; what does not fit spills to a temporary directory."""
+    return click.option("--memory-limit", callback=_memory_limit, default=None, metavar="SIZE",
+                        help="Cap DuckDB's memory (e.g. 1GB); what does not fit spills to a temporary directory: "
+                             "same findings, more time. Default: DuckDB's own (80% of the machine's memory).")

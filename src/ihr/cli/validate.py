@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ihr.cli.errors import domain_errors, format_option, package_argument
+from ihr.cli.errors import domain_errors, format_option, memory_limit_option, package_argument
 
 FORMATS = ("text", "json", "github")
 
@@ -31,13 +31,14 @@ def _list_rules(ctx: click.Context, _param: click.Parameter, wanted: bool) -> No
               help="Cap the text list (0 = no cap); json always has every finding.")
 @click.option("--errors-only", "-q", "errors_only", is_flag=True,
               help="List errors only in the text output (the summary still counts warnings; json and github keep all).")
-def validate(path: str, output_format: str, max_findings: int, errors_only: bool) -> None:
+@memory_limit_option()
+def validate(path: str, output_format: str, max_findings: int, errors_only: bool, memory_limit: str | None) -> None:
     """Validate the data package at PATH (a directory or its datapackage.json)."""
     from ihr.render import render_github, render_json, render_text
     from ihr.validate import validate_package
 
     with domain_errors():
-        report = validate_package(path)
+        report = validate_package(path, memory_limit=memory_limit)
     if output_format == "json":
         click.echo(render_json(report))
     elif output_format == "github":
