@@ -48,9 +48,9 @@ try:
     import ihr  # noqa: F401
 except ImportError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT / "src"))
-from ihr.checks.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
+from ihr.dataset.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
 from ihr.checks.descriptor import load_package  # noqa: E402
-from ihr.checks.duplicates import name_key  # noqa: E402
+from ihr.dataset.duplicates import name_key  # noqa: E402
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec  # noqa: E402
 
 Row = list  # one record, cells in schema order
@@ -364,6 +364,11 @@ class Synth:
         self.sorted_ids("sources", recs)
         ids, access_lo = self.ids["sources"], dt.date(2020, 1, 1).toordinal()
 
+        def original(i: int, po: int) -> str:
+            """An earlier row (no cycle) published no later (derived-before-original), or none."""
+            j = int(self.rnd() * i)
+            return recs[j][0] if recs[j][1] <= po else ""
+
         def facts() -> Iterable[dict[str, str]]:
             for i, (sid, po, ps, pub, title) in enumerate(recs):
                 url = rnd() < FILL["url"]
@@ -372,7 +377,7 @@ class Synth:
                        "url": f"https://example.org/{ps[:4]}/{sid}" if url else "",
                        "archive_url": f"https://example.org/archive/{sid}" if url and rnd() < FILL["archive_url"] else "",
                        "accessed_date": self.date(max(po, access_lo))[1] if rnd() < FILL["accessed_date"] else "",
-                       "derived_from_id": ids[int(rnd() * i)] if i and rnd() < 0.15 else ""}  # earlier only: no cycle
+                       "derived_from_id": original(i, po) if i and rnd() < 0.15 else ""}
         self.emit("sources", facts())
 
     def events(self) -> None:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import build_package, run_cli
-from ihr.checks.duplicates import name_key
+from ihr.dataset.duplicates import name_key
 from ihr.checks.urls import tracking_free, url_key
 
 

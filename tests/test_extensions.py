@@ -3,10 +3,12 @@ package gets the generic checks only, and a rule's reach is what the metadata sa
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from pathlib import Path
 
-from conftest import build_package, run_cli
+from conftest import ROOT, build_package, run_cli
 from ihr.validate import validate_package
 
 
@@ -63,3 +65,38 @@ def test_other_tools_namespaced_properties_pass_and_ours_are_checked(tmp_path):
     assert ("datapackage.json", "invalid-descriptor", "ihr:rules names unknown rule 'no-such-rule' (ihr validate --list-rules)") in found
     assert ("schemas/events.schema.json", "invalid-descriptor", "ihr:datePairs names unknown field 'date_finish'") in found
     assert not any("foo:owner" in message for _, _, message in found)
+
+
+# The parts of `ihr` that present this dataset (its rules, the explorer, stats, charts) may name
+# its tables; the validator and the tools around it may not.
+PRESENTS_THIS_DATASET = ("dataset/", "site/", "stats.py", "charts.py")
+
+
+def _string_constants(tree: ast.AST) -> list[ast.Constant]:
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and ast.get_docstring(node, clean=False) is not None}
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_the_validator_names_no_table_of_this_dataset():
+    """Table names live in the metadata: a rule that needs one is a dataset rule (ihr/dataset/).
+    Names the specs or our extensions give properties ("sources" of a package, "redirects" of
+    `ihr:redirects`) are not table names."""
+    from ihr.checks.descriptor import PACKAGE_PROPERTIES, RESOURCE_PROPERTIES
+    from ihr.extensions import PACKAGE_EXTENSIONS, SCHEMA_EXTENSIONS
+
+    tables = {r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    properties = PACKAGE_PROPERTIES | RESOURCE_PROPERTIES | {p.split(":", 1)[1] for p in PACKAGE_EXTENSIONS | SCHEMA_EXTENSIONS}
+    named = re.compile(r"(?<![\w.:-])(" + "|".join(sorted(tables, key=len, reverse=True)) + r")(?![\w:-])")
+    found = []
+    for module in sorted((ROOT / "src" / "ihr").rglob("*.py")):
+        rel = module.relative_to(ROOT / "src" / "ihr").as_posix()
+        if rel.startswith(PRESENTS_THIS_DATASET):
+            continue
+        for node in _string_constants(ast.parse(module.read_text(encoding="utf-8"))):
+            found += [f"{rel}:{node.lineno}: {m.group(1)}" for m in named.finditer(node.value)
+                      if not (node.value == m.group(1) and m.group(1) in properties)]
+    assert found == []
+    assert {"claims", "sources", "actors"} <= tables  # the pattern has something to find

@@ -503,7 +503,7 @@ def test_a_load_on_its_own_leaves_no_lf_copy_behind(ends, tmp_path, monkeypatch)
                               "to the lead", "as an AI", "language model", "by", "ſ", "K", "-", "_", "."]), max_size=8).map("".join)))
 def test_hygiene_prefilters_keep_every_cell_a_problem_matches(con, value):
     """The SQL prefilter of each hygiene problem is true wherever its Python expression matches."""
-    from ihr.checks.hygiene import PROBLEMS, prose_prefilter_sql
+    from ihr.dataset.hygiene import PROBLEMS, prose_prefilter_sql
 
     if any(pattern.search(value) for _, pattern, _ in PROBLEMS):
         assert con.execute(f"SELECT {prose_prefilter_sql('$1')}", [value]).fetchone()[0], value
@@ -516,7 +516,7 @@ def test_hygiene_prefilters_keep_every_cell_a_problem_matches(con, value):
 def test_url_buckets_never_separate_urls_with_one_key(con, host, path, scheme, www, slash, extra):
     """duplicate-source keys in Python only the urls sharing a SQL bucket (or with none): two urls
     url_key calls one document must never land in different buckets."""
-    from ihr.checks.duplicates import URL_BUCKET_SQL
+    from ihr.dataset.duplicates import URL_BUCKET_SQL
     from ihr.checks.urls import url_key
 
     a = f"{scheme}://{host}/{path}"
@@ -539,7 +539,7 @@ def test_url_buckets_never_separate_urls_with_one_key(con, host, path, scheme, w
 def test_similar_titles_in_sql_finds_what_comparing_every_pair_does(con, rows, marked_every):
     """duplicate-source compares all-ASCII groups in DuckDB and the others in Python; every pair
     compared in Python must give the same."""
-    from ihr.checks.duplicates import similar_titles_by_pairs, similar_titles_in_sql
+    from ihr.dataset.duplicates import similar_titles_by_pairs, similar_titles_in_sql
 
     table = [(i + 2, f"s{i}", " ".join(words), publisher, date) for i, (words, publisher, date) in enumerate(rows)]
     con.execute("CREATE OR REPLACE TEMP TABLE titles (__line BIGINT, source_id VARCHAR, title VARCHAR, publisher VARCHAR, published_date VARCHAR)")

@@ -71,7 +71,7 @@ BASE: list[CodeInfo] = [
 
 def catalogue() -> dict[str, CodeInfo]:
     """Every finding code, by code."""
-    from ihr.checks.hygiene import EMITTED
+    from ihr.dataset.hygiene import EMITTED
     from ihr.checks.semantic import RULES
     from ihr.checks.text import TEXT_CHECKS, TEXT_FIXES
     from ihr.checks.row_rules import ROW_RULES

@@ -4,10 +4,10 @@ The library holds the checks; which of them a package wants, and on which fields
 package's to say. A Data Package without these properties gets the generic checks only (types,
 constraints, keys, files, text hygiene); ours declares, in `datapackage.json`:
 
-- `ihr:rules`: the codes of the dataset rules to run (the registered rules that name this
-  dataset's tables: duplicates, affiliations, propositions, funding figures...);
+- `ihr:rules`: the codes of the dataset rules to run (the rules of `ihr.dataset`, which name
+  this dataset's tables: duplicates, affiliations, propositions, funding figures...);
 - `ihr:redirects`: the table of retired ids ({resource, table, old, new}: its table-name, old-id
-  and new-id fields);
+  and new-id fields; optionally reason and version, the fields `ihr merge` fills);
 - `ihr:targets` and `ihr:goals`: the counts `ihr stats` measures a release against (targets fail
   `ihr stats --check`; goals are shown only);
 
@@ -71,9 +71,10 @@ def package_extension_findings(descriptor: dict[str, Any], known_rules: set[str]
                       for r in rules if r not in known_rules]
     redirects = descriptor.get("ihr:redirects")
     if redirects is not None:
-        keys = ("resource", "table", "old", "new")
-        if not (isinstance(redirects, dict) and all(isinstance(redirects.get(k), str) for k in keys)):
-            found.append(_bad(DESCRIPTOR_NAME, f"ihr:redirects must give {', '.join(keys)}"))
+        keys, optional = ("resource", "table", "old", "new"), ("reason", "version")
+        if not (isinstance(redirects, dict) and all(isinstance(redirects.get(k), str) for k in keys)
+                and all(isinstance(redirects.get(k, ""), str) for k in optional)):
+            found.append(_bad(DESCRIPTOR_NAME, f"ihr:redirects must give {', '.join(keys)} (and may give {', '.join(optional)})"))
     for key in ("ihr:targets", "ihr:goals"):
         value = descriptor.get(key)
         if value is not None and not (isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values())):

@@ -16,7 +16,6 @@ from pathlib import Path
 from ihr.package import PackageSpec, TableSpec
 from ihr.tablefile import write_table
 
-REDIRECTS = "redirects"
 
 
 class MergeRefused(Exception):
@@ -86,13 +85,18 @@ def merge_rows(package: PackageSpec, table_name: str, old_id: str, new_id: str, 
                 kept.append(row)
             data[name] = kept
     touched = {table_name} | {k.split(".")[0] for k in result.repointed}
-    if REDIRECTS in package.tables:
-        for r in data[REDIRECTS]:  # earlier redirects to OLD now lead to NEW
-            if r.get("new_id") == old_id and r.get("table_name") == table_name:
-                r["new_id"] = new_id
-        data[REDIRECTS].append({"old_id": old_id, "new_id": new_id, "table_name": table_name, "reason": reason,
-                                "version": package.version})
-        touched.add(REDIRECTS)
+    spec = package.extensions.get("redirects")  # the redirects table and its columns (`ihr:redirects`)
+    if isinstance(spec, dict) and spec.get("resource") in package.tables:
+        redirects, old_col, new_col, table_col = (spec[k] for k in ("resource", "old", "new", "table"))
+        for r in data[redirects]:  # earlier redirects to OLD now lead to NEW
+            if r.get(new_col) == old_id and r.get(table_col) == table_name:
+                r[new_col] = new_id
+        row = {old_col: old_id, new_col: new_id, table_col: table_name}
+        for key, value in (("reason", reason), ("version", package.version)):
+            if isinstance(spec.get(key), str):
+                row[spec[key]] = value
+        data[redirects].append(row)
+        touched.add(redirects)
     for name in sorted(touched):
         write_table(package.root / package.tables[name].path, package.tables[name], data[name])
     return result

@@ -177,63 +177,6 @@ def no_future_dates(ctx: RuleContext) -> Iterable[Finding]:
                 yield _finding(ctx, name, line, col, "future-date", "error", f'"{value}" is in the future (today is {today})', value)
 
 
-@rule("claim-after-death", "error", "claims", "actors", fix="correct the claimant or the claim date")
-def dead_people_make_no_claims(ctx: RuleContext) -> Iterable[Finding]:
-    """A person cannot state anything after their death; such a claim is misattributed or misdated."""
-    if not ctx.has("claims", "actors"):
-        return
-    rows = ctx.con.execute(
-        """SELECT c.__line, c.claimed_date, a.actor_id, a.end_date FROM raw.claims c
-           JOIN raw.actors a ON a.actor_id = c.claimant_id
-           WHERE a.actor_type = 'person' AND pd_before(a.end_date, c.claimed_date) ORDER BY c.__line""").fetchall()
-    for line, claimed, actor, died in rows:
-        yield _finding(ctx, "claims", line, "claimed_date", "claim-after-death", "error",
-                       f'"{claimed}" is after the death of {actor} ({died})', claimed)
-
-
-@rule("claimant-not-founded", "warning", "claims", "actors", fix="check the claimant and the claim date")
-def claimant_existed(ctx: RuleContext) -> Iterable[Finding]:
-    """A claimant founded (or born) after the claim date is probably the wrong actor; a warning, since
-    organisations sometimes speak before their formal founding date."""
-    if not ctx.has("claims", "actors"):
-        return
-    rows = ctx.con.execute(
-        """SELECT c.__line, c.claimed_date, a.actor_id, a.start_date FROM raw.claims c
-           JOIN raw.actors a ON a.actor_id = c.claimant_id
-           WHERE pd_before(c.claimed_date, a.start_date) ORDER BY c.__line""").fetchall()
-    for line, claimed, actor, started in rows:
-        yield _finding(ctx, "claims", line, "claimed_date", "claimant-not-founded", "warning",
-                       f'"{claimed}" is before {actor} existed ({started})', claimed)
-
-
-@rule("derived-before-original", "warning", "sources", fix="check the repost's date and the original it names")
-def reposts_follow_originals(ctx: RuleContext) -> Iterable[Finding]:
-    """A report cannot repeat an original that was not yet published: a repost dated wholly before the
-    source it derives from names the wrong original or carries a wrong date. A warning, since a day's
-    difference across time zones can be honest."""
-    if not ctx.has("sources"):
-        return
-    rows = ctx.con.execute(
-        """SELECT d.__line, d.published_date, o.source_id, o.published_date FROM raw.sources d
-           JOIN raw.sources o ON o.source_id = d.derived_from_id
-           WHERE pd_before(d.published_date, o.published_date) ORDER BY d.__line""").fetchall()
-    for line, published, original, original_published in rows:
-        yield _finding(ctx, "sources", line, "published_date", "derived-before-original", "warning",
-                       f'"{published}" is before {original} ({original_published}), the source it derives from', published)
-
-
-@rule("undated-claim", "warning", "claims", fix="add claimed_date once a source dates the claim")
-def claims_are_dated(ctx: RuleContext) -> Iterable[Finding]:
-    """Who said it *when* is half of a claim; an empty claimed_date is allowed only because an undated
-    source must not be given an invented date, so it is flagged for someone to find the date."""
-    if not ctx.has("claims"):
-        return
-    rows = ctx.con.execute("SELECT __line, claim_id FROM raw.claims WHERE claimed_date IS NULL ORDER BY __line").fetchall()
-    for line, value in rows:
-        yield _finding(ctx, "claims", line, "claimed_date", "undated-claim", "warning",
-                       f'"{value}" has no claimed_date; add it once a source dates the claim', value)
-
-
 @rule("cycle", "error", fix="break the loop: one row in it names the wrong parent")
 def chains_have_no_cycles(ctx: RuleContext) -> Iterable[Finding]:
     """parent_id and derived_from_id form trees; a cycle makes hierarchies and origin counts endless
@@ -275,49 +218,6 @@ def _cycles(ctx: RuleContext, table: str, key: str, parent: str) -> Iterable[Fin
                                f"{parent} chain loops: {' -> '.join(loop + [loop[0]])}", up[member])
         for member in walk:
             state[member] = 2
-
-
-@rule("self-relation", "error", "claim_relations", fix="point related_claim_id to the other claim")
-def no_claim_relates_to_itself(ctx: RuleContext) -> Iterable[Finding]:
-    """A claim that corrects or contradicts itself is a copy-paste slip."""
-    if not ctx.has("claim_relations"):
-        return
-    rows = ctx.con.execute("SELECT __line, claim_id FROM raw.claim_relations WHERE claim_id = related_claim_id ORDER BY __line").fetchall()
-    for line, value in rows:
-        yield _finding(ctx, "claim_relations", line, "related_claim_id", "self-relation", "error", f'"{value}" relates to itself', value)
-
-
-@rule("unused-source", "warning", "sources", "claim_sources", "event_sources", after_keys=True,
-      fix="cite the source from a claim or event, or remove it", unreferenced=lambda package: {("claim_sources", "source_id")})
-def sources_are_cited(ctx: RuleContext) -> Iterable[Finding]:
-    """A source nothing cites is clutter or a forgotten link. Any foreign key to sources.source_id
-    counts as citing it (claims, events, affiliations, exchange rates...), and originals of cited
-    reposts count as cited."""
-    if not ctx.has("sources", "claim_sources", "event_sources"):
-        return
-    citing = [(t.name, fk.fields[0]) for t in ctx.package.tables.values() for fk in t.foreign_keys
-              if fk.resource == "sources" and fk.reference_fields == ("source_id",) and len(fk.fields) == 1
-              and t.name not in ("sources", "claim_sources") and ctx.has(t.name)]
-    kept = ctx.unreferenced.get(("claim_sources", "source_id"))
-    if kept is not None:
-        # Sources no claim cites (left by the foreign-key check's join: few rows), minus those
-        # another table cites or a repost names; left joins build their hash tables on those few rows.
-        joins = "".join(f" LEFT JOIN raw.{quote_ident(t)} c{i} ON c{i}.{quote_ident(c)} = u.v" for i, (t, c) in enumerate(citing))
-        unmatched = "".join(f" AND c{i}.{quote_ident(c)} IS NULL" for i, (t, c) in enumerate(citing))
-        rows = ctx.con.execute(
-            f"""SELECT DISTINCT u.__line, u.v FROM {kept} u {joins}
-                LEFT JOIN raw.sources d ON d.derived_from_id = u.v
-                WHERE d.derived_from_id IS NULL {unmatched} ORDER BY u.__line""").fetchall()
-    else:
-        not_cited = "".join(f" AND s.source_id NOT IN (SELECT {quote_ident(c)} FROM raw.{quote_ident(t)} WHERE {quote_ident(c)} IS NOT NULL)"
-                            for t, c in citing + [("claim_sources", "source_id")])
-        rows = ctx.con.execute(
-            f"""SELECT s.__line, s.source_id FROM raw.sources s
-               WHERE s.source_id IS NOT NULL {not_cited}
-                 AND s.source_id NOT IN (SELECT derived_from_id FROM raw.sources WHERE derived_from_id IS NOT NULL)
-               ORDER BY s.__line""").fetchall()
-    for line, value in rows:
-        yield _finding(ctx, "sources", line, "source_id", "unused-source", "warning", f'"{value}" is not cited by any claim or event', value)
 
 
 @rule("redirect", "error", fix="correct the redirect row")
@@ -381,5 +281,5 @@ def check_semantics(con: duckdb.DuckDBPyConnection, package: PackageSpec, loaded
     return found
 
 
-# Rules kept in modules of their own register on import.
-from ihr.checks import coherence, crosswalk, duplicates, hygiene  # noqa: E402,F401
+# This dataset's own rules register on import; each runs only when a package lists it in `ihr:rules`.
+import ihr.dataset  # noqa: E402,F401

@@ -11,7 +11,7 @@ from ihr.cli.errors import domain_errors, package_option
 @click.argument("table")
 @click.argument("old_id")
 @click.argument("new_id")
-@click.option("--reason", required=True, help="Why OLD_ID is retired (goes into redirects).")
+@click.option("--reason", required=True, help="Why OLD_ID is retired (goes into the table of retired ids that ihr:redirects names).")
 @package_option()
 def merge(table: str, old_id: str, new_id: str, reason: str, path: str) -> None:
     """Merge OLD_ID into NEW_ID in TABLE: references re-pointed, empty cells of NEW_ID filled from
