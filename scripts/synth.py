@@ -51,7 +51,9 @@ except ImportError:  # run from a checkout without `pip install -e .`
 from ihr.checks.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
 from ihr.checks.descriptor import load_package  # noqa: E402
 from ihr.checks.duplicates import name_key  # noqa: E402
+from ihr.checks.text import text_problems  # noqa: E402
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec  # noqa: E402
+from ihr.violations import Violation, cell_codes, free_text, violations  # noqa: E402
 
 Row = list  # one record, cells in schema order
 
@@ -145,7 +147,6 @@ CORE_ACTORS = [  # (id, name, type, parent, start): the actors the dataset is ab
     ("syria", "Syria", "state", "", ""), ("houthis", "Houthis", "armed_group", "", "1994"),
     ("qatar", "Qatar", "state", "", ""), ("european-union", "European Union", "intergovernmental_organization", "", "1993-11-01"),
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def hexid(n: int) -> str:
@@ -175,44 +176,6 @@ def pd_last(s: str) -> int:
         return pd_first(s)
     y, m = int(s[:4]), (int(s[5:7]) if len(s) == 7 else 12)
     return dt.date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
-
-
-def partial_date_valid(s: str) -> bool:
-    try:
-        return len(s) in (4, 7, 10) and s[:4] != "0000" and pd_first(s) > 0
-    except ValueError:
-        return False
-
-
-# --------------------------------------------------------------------------------------------------
-# The schema, as the library reads it
-
-
-def problems(f: FieldSpec, value: str) -> list[str]:
-    """Row-level codes a value earns under its field's constraints (the validator's cell checks)."""
-    if value == "":
-        return ["required"] if f.required else []
-    numeric = f.type in ("integer", "number")
-    if numeric and not re.fullmatch(r"[+-]?[0-9]+" if f.type == "integer" else r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", value):
-        return ["type"]
-    out = []
-    if f.enum is not None and ((float(value) not in map(float, f.enum)) if numeric else value not in f.enum):
-        out.append("enum")
-    if f.pattern and not re.search(f.pattern, value):
-        out.append("pattern")
-    if (f.max_length is not None and len(value) > f.max_length) or (f.min_length is not None and len(value) < f.min_length):
-        out.append("length")
-    if numeric and f.minimum is not None and float(value) < f.minimum:
-        out.append("minimum")
-    if numeric and f.maximum is not None and float(value) > f.maximum:
-        out.append("maximum")
-    if f.partial_date and "pattern" not in out and not partial_date_valid(value):
-        out.append("invalid-date")
-    return out
-
-
-def free_text(f: FieldSpec) -> bool:
-    return f.type == "string" and f.enum is None and f.pattern is None and not f.partial_date
 
 
 def fk_of(tb: TableSpec, name: str) -> ForeignKey | None:
@@ -263,7 +226,7 @@ class Synth:
             hi = f.maximum if f.maximum is not None else lo + 1000
             make = lambda: str(int(lo + rnd() * (hi - lo)))  # noqa: E731
         elif f.pattern:
-            samples = [s for s in PATTERN_SAMPLES if not problems(f, s)]
+            samples = [s for s, bad in zip(PATTERN_SAMPLES, cell_codes([f], [[s] for s in PATTERN_SAMPLES])) if not bad]
             if not samples:
                 raise SystemExit(f"synth: no value fits {tb.name}.{f.name} (pattern {f.pattern!r}); add one to PATTERN_SAMPLES")
             make = lambda: pick(samples)  # noqa: E731
@@ -291,12 +254,12 @@ class Synth:
         self.check(tb, rows)
 
     def check(self, tb: TableSpec, rows: list[Row]) -> None:
-        """A sample of every column must satisfy its schema: stop, naming it, if the schema moved on."""
-        for r in rows[::max(1, len(rows) // 400)]:
-            for f, v in zip(tb.fields, r):
-                bad = problems(f, v)
-                if bad or (v and (v != v.strip() or v[0] in FORMULA_START or unicodedata.normalize("NFC", v) != v)):
-                    raise SystemExit(f"synth: generated {tb.name}.{f.name} = {v!r} breaks the schema ({bad}); update scripts/synth.py")
+        """A sample of every column must pass the validator's cell and text checks: stop, naming it, if the schema moved on."""
+        sample = rows[::max(1, len(rows) // 400)]
+        for r, bad in zip(sample, cell_codes(tb.fields, sample)):
+            bad |= {(f.name, code) for f, v in zip(tb.fields, r) if v for code, _ in text_problems(v)}
+            if bad:
+                raise SystemExit(f"synth: generated {tb.name} row {r} fails {sorted(bad)}; update scripts/synth.py")
 
     def generate(self, extra_redirects: int = 0) -> None:
         """Tables in load order: a table with a method of its name gets it, one keyed by two foreign keys its links."""
@@ -579,9 +542,6 @@ class Raw(str):
 
 
 BAD_BYTE_MARK = "\ue000\ue001"  # replaced by an invalid UTF-8 byte once the file is written
-CELL_CODES = ("required", "enum", "type", "minimum", "maximum", "pattern", "length", "invalid-date", "untrimmed", "not-nfc",
-              "control-character", "formula-injection", "future-date")
-SCHEMA_CODES = CELL_CODES[:8]  # the codes `problems` can confirm before a fault is recorded
 FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations", "redirects", "sources", "actors")
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
 FUTURE_YEARS = 30
@@ -618,6 +578,7 @@ class Faults:
             self.link_index[main] = (list(map(operator.itemgetter(self.col(link, key)), self.rows[link])), self.rows[link][:])
             if link in CITING:
                 self.cites.update(map(operator.itemgetter(self.col(link, "source_id")), self.rows[link]))
+        self.breakers = {name: self.cell_breakers(tb) for name, tb in self.t.items()}
         self.claimant_ids = set(map(operator.itemgetter(self.col("claims", "claimant_id")), self.rows["claims"]))
 
     def col(self, table: str, name: str) -> int:
@@ -663,62 +624,36 @@ class Faults:
         return rows[bisect.bisect_left(keys, key):bisect.bisect_right(keys, key)]
 
     # cells -----------------------------------------------------------------------------------------
-    def cell_candidate(self, tb: TableSpec, f: FieldSpec, code: str) -> bool:
-        in_pk, is_fk = f.name in tb.primary_key, fk_of(tb, f.name) is not None
-        if (tb.name, f.name) == (self.redirects.get("resource"), self.redirects.get("new")):
-            return False  # an empty or misshapen target is reported as a broken redirect instead
-        return {"required": f.required and not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)),
-                "enum": f.enum is not None, "type": f.type in ("integer", "number"),
-                "minimum": f.minimum is not None and f.type in ("integer", "number"),
-                "maximum": f.maximum is not None and f.type in ("integer", "number"),
-                "pattern": bool(f.pattern) and f.enum is None and not in_pk and not is_fk,
-                "length": f.max_length is not None and free_text(f),
-                "invalid-date": f.partial_date and not in_pk, "future-date": f.partial_date and not in_pk,
-                }.get(code, free_text(f))
+    def cell_breakers(self, tb: TableSpec) -> dict[str, list[tuple[FieldSpec, Violation]]]:
+        """By finding code, the fields whose cells may carry it alone and how to break them (`ihr.violations`)."""
+        out: dict[str, list[tuple[FieldSpec, Violation]]] = {}
+        for f in tb.fields:
+            in_pk, is_fk = f.name in tb.primary_key, fk_of(tb, f.name) is not None
+            if (tb.name, f.name) == (self.redirects.get("resource"), self.redirects.get("new")):
+                continue  # an empty or misshapen target is reported as a broken redirect instead
+            for code, hook in violations(f) + ([("future-date", self.future_date)] if f.partial_date else []):
+                if {"required": not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)), "pattern": not (in_pk or is_fk),
+                        "invalid-date": not in_pk, "future-date": not in_pk}.get(code, True):
+                    out.setdefault(code, []).append((f, hook))
+        return out
+
+    def future_date(self, f: FieldSpec, old: str, rng: random.Random) -> str:
+        day = dt.date.fromordinal(self.future[0] + int(rng.random() * (self.future[1] - self.future[0]))).isoformat()
+        return day[:rng.choice((10, 10, 7, 4))]
 
     def cell(self, table: str, code: str) -> bool:
-        tb = self.t[table]
-        cands = [f for f in tb.fields if self.cell_candidate(tb, f, code)]
-        ends = dict(tb.date_pairs)
-        for _ in range(20 if cands else 0):
-            f = self.s.pick(cands)
+        tb, cands, ends = self.t[table], self.breakers[table][code], dict(self.t[table].date_pairs)
+        for _ in range(20):
+            f, hook = self.s.pick(cands)
             i, end = tb.field_names.index(f.name), ends.get(f.name)
             # a future start would also put its end before it; anything but `required` changes a value
             r = self.random_row(table, lambda r: (code == "required" or r[i] != "") and (code != "future-date" or (
                 self.lifetime_free(table, r) and not (end and r[self.col(table, end)]))))
-            new = None if r is None else self.bad_value(f, code, r[i])
-            if new is None:
-                continue
-            if code in SCHEMA_CODES and code not in problems(f, new):
-                raise AssertionError(f"{table}.{f.name}: {new!r} does not earn {code}")
-            r[i] = new
-            return self.add(table, f.name, code, [r])
+            new = None if r is None else hook(f, r[i], self.rng)
+            if new is not None and new != r[i]:
+                r[i] = new
+                return self.add(table, f.name, code, [r])
         return False
-
-    def bad_value(self, f: FieldSpec, code: str, old: str) -> str | None:
-        pick, rnd, limit = self.s.pick, self.rnd, f.max_length or 10 ** 6
-        y = old[:4] if old[:4].isdigit() else "2010"
-        cands = {
-            "required": lambda: [""], "type": lambda: ["n/a", "about 5 million", "1,5", "high"] if f.type == "number" else ["high", "2.5", "one"],
-            "enum": lambda: [str(int(max(map(float, f.enum or [0]))) + 1), "0"] if f.type in ("integer", "number") else
-                    [old.capitalize(), old.upper(), old + "s", old.replace("_", " "), "unknown"],
-            "minimum": lambda: [str(int(f.minimum or 0) - 1 - int(rnd() * 1000) * 1000)], "maximum": lambda: [str(int(f.maximum or 0) + 1 + int(rnd() * 1000))],
-            # no typo of 4, 7 or 10 characters in a date: the validator reads those as dates
-            "pattern": lambda: [c for c in (f"{old} ?", f"#{old}", f"{old.upper()}!", old.lower(), f"{old}  x", old.replace("https://", ""),
-                                    f"{y}/{old[5:7] or '01'}", f"ca. {y}") if not (f.partial_date and len(c) in (4, 7, 10))],
-            "length": lambda: [fit(" ".join(FILLERS), limit + 1, limit + 40, pick)],
-            "invalid-date": lambda: [f"{y}-02-30", f"{y}-13", f"{y}-04-31", f"{y}-00", "0000", f"{y}-06-31"],
-            "future-date": lambda: [s[:n] for s in [dt.date.fromordinal(self.future[0] + int(rnd() * (self.future[1] - self.future[0]))).isoformat()]
-                            for n in (10, 10, 7, 4)],
-            "untrimmed": lambda: [" " + old, old + " "], "not-nfc": lambda: [old.replace("e", "e\u0301", 1) if "e" in old else old + " Cafe\u0301"],
-            "control-character": lambda: [old.replace(" ", ch, 1) if ch == "\n" or rnd() < 0.5 else old.replace(" ", " " + ch, 1)
-                                  for ch in ("\n", "\n", "\x07", "\x0b", "\x1b", "\x0c", "\x1f", "\x7f")],
-            "formula-injection": lambda: [(p + old)[:limit].rstrip() for p in ("=", "+", "-", "@", '=HYPERLINK("https://example.org","', "\t")],
-        }[code]()
-        if code in ("pattern", "enum"):
-            cands = [c for c in cands if c and problems(f, c) == [code]]
-        cands = [c for c in cands if c != old and (code in ("length", "formula-injection") or len(c) <= limit)]
-        return pick(cands) if cands else None
 
     # rows and keys ---------------------------------------------------------------------------------
     def primary_key(self, table: str) -> bool:
@@ -896,7 +831,7 @@ class Faults:
             return False
         pattern, old = IDENTIFIER_FORMATS[r[isch]][0], r[iid]
         new = next((v for v in (old.lower(), old[:1] + "0" + old[1:], "0" + old) if not re.fullmatch(pattern, v)), None)
-        if new is None or problems(self.t[table].field("identifier"), new):
+        if new is None:
             return False
         r[iid] = new
         return self.add(table, "identifier", "identifier-format", [r])
@@ -1002,10 +937,8 @@ class Faults:
     # driver ----------------------------------------------------------------------------------------
     def kinds(self, table: str) -> list[tuple[str, Callable[[], bool]]]:
         """Every fault kind that applies to a table, as (code, injector)."""
-        tb, out = self.t[table], []
-        for code in CELL_CODES:
-            if any(self.cell_candidate(tb, f, code) for f in tb.fields):
-                out.append((code, lambda code=code: self.cell(table, code)))
+        tb = self.t[table]
+        out = [(code, lambda code=code: self.cell(table, code)) for code in self.breakers[table]]
         pk_refs = [fk_of(tb, k).resource for k in tb.primary_key if fk_of(tb, k)]
         generic = {"primary-key": bool(tb.primary_key), "missing-source": table in self.links, "date-order": bool(tb.date_pairs),
                    "foreign-key": any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys),

@@ -190,3 +190,21 @@ def test_every_violation_is_reported_at_its_cell_and_nowhere_else(tmp_path):
             if not todo:
                 break
     assert exercised == wanted
+
+
+def test_cell_codes_asks_the_validators_sql():
+    """`cell_codes` (what synth.py checks its samples with) gives each constraint's violation its code
+    alone, and a text check's none (the text checks are not cell SQL)."""
+    import random
+
+    from ihr.checks.text import TEXT_CODES
+    from ihr.violations import cell_codes, violations
+
+    rng = random.Random(2)
+    schemas, _ = load_package(Path(__file__).parent.parent, reference_check=False)
+    for table in schemas.tables.values():
+        for field in table.fields:
+            cases = [(code, hook(field, "Some text", rng)) for code, hook in violations(field)]
+            got = cell_codes([field], [[value] for _, value in cases if value is not None])
+            expected = [set() if code in TEXT_CODES else {(field.name, code)} for code, value in cases if value is not None]
+            assert got == expected, (table.name, field.name, cases)

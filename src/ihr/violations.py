@@ -11,14 +11,19 @@ draws its cell faults from here. `cell_codes` asks the validator's own SQL what 
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ihr.checks.text import TEXT_CODES
 from ihr.constraints import CONSTRAINTS, FIELD_TYPES, NUMERIC_TYPES
 from ihr.package import FieldSpec
+
+if TYPE_CHECKING:
+    import duckdb
 
 Violation = Callable[[FieldSpec, str, random.Random], "str | None"]
 
@@ -102,7 +107,7 @@ def _formula(old: str, rng: random.Random) -> str:
 
 
 CONSTRAINT_VIOLATIONS: dict[str, Violation | str] = {
-    "required": lambda field, old, rng: "",
+    "required": lambda field, old, rng: "" if field.required else None,
     "enum": _enum,
     "pattern": _pattern,
     "minLength": _too_short,
@@ -130,27 +135,35 @@ def free_text(field: FieldSpec) -> bool:
 
 
 def violations(field: FieldSpec) -> list[tuple[str, Violation]]:
-    """(finding code, violation) of every check the field carries, in registry order."""
-    out = [(c.code, hook) for c in CONSTRAINTS if c.value(field) is not None
-           and callable(hook := CONSTRAINT_VIOLATIONS[c.property]) and (c.property != "required" or field.required)]
-    hook = TYPE_VIOLATIONS.get(field.type)
-    out += [("type", hook)] if callable(hook) and field.type in FIELD_TYPES else []
-    return out + ([(code, TEXT_VIOLATIONS[code]) for code in TEXT_CODES] if free_text(field) else [])
+    """(finding code, violation) of every check the field carries and a cell can fail alone, in
+    registry order (tried on a stand-in value: a violation that gives None for the field itself, as
+    a length on a patterned field, whose pattern decides first, is left out)."""
+    hooks = [(c.code, CONSTRAINT_VIOLATIONS[c.property]) for c in CONSTRAINTS if c.value(field) is not None]
+    hooks += [("type", TYPE_VIOLATIONS[field.type])] if field.type in FIELD_TYPES else []
+    hooks += [(code, TEXT_VIOLATIONS[code]) for code in TEXT_CODES] if free_text(field) else []
+    return [(code, hook) for code, hook in hooks if callable(hook) and hook(field, "x", random.Random(0)) is not None]
+
+
+@functools.cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    import duckdb
+
+    from ihr.checks.rows import PARTIAL_DATE_MACROS
+
+    con = duckdb.connect()
+    con.execute(PARTIAL_DATE_MACROS)
+    return con
 
 
 def cell_codes(fields: list[FieldSpec], rows: list[list[str]]) -> list[set[tuple[str, str]]]:
     """(column, code) of every cell check each row fails, by the validator's own SQL; "" is a missing value."""
-    import duckdb
-
-    from ihr.checks.rows import PARTIAL_DATE_MACROS
     from ihr.sql import quote_ident
 
-    con = duckdb.connect()
-    con.execute(PARTIAL_DATE_MACROS)
-    con.execute(f"CREATE TABLE t ({', '.join(quote_ident(f.name) + ' VARCHAR' for f in fields)})")
-    con.executemany(f"INSERT INTO t VALUES ({', '.join('?' * len(fields))})", [[v or None for v in r] for r in rows])
     checks = [c for f in fields for c in f.sql_checks()]
-    if not checks:
+    if not rows or not checks:
         return [set() for _ in rows]
+    columns = ", ".join(f"unnest(?::VARCHAR[]) AS {quote_ident(f.name)}" for f in fields)
     flags = ", ".join(f"coalesce({c.condition}, false)" for c in checks)
-    return [{(c.column, c.code) for c, bad in zip(checks, found) if bad} for found in con.execute(f"SELECT {flags} FROM t").fetchall()]
+    query = f"SELECT {flags} FROM (SELECT unnest(range({len(rows)})) AS __i, {columns}) ORDER BY __i"
+    found = _connection().execute(query, [[r[j] or None for r in rows] for j in range(len(fields))]).fetchall()
+    return [{(c.column, c.code) for c, bad in zip(checks, row) if bad} for row in found]
