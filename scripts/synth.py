@@ -43,6 +43,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parent.parent
 try:
     import ihr  # noqa: F401
@@ -200,6 +202,7 @@ class Synth:
         self.pick: Callable[[Any], Any] = lambda seq, rnd=rnd, int=int, len=len: seq[int(rnd() * len(seq))]
         self.rows: dict[str, list[Row]] = {}
         self.ids: dict[str, list[str]] = {}
+        self.con = duckdb.connect()  # the validator's cell checks, on samples of what is written; closed once written
 
     def count(self, table: str) -> int:
         return max(MIN_ROWS.get(table, 1), int(self.n * ROWS_PER_CLAIM[table]))
@@ -226,7 +229,7 @@ class Synth:
             hi = f.maximum if f.maximum is not None else lo + 1000
             make = lambda: str(int(lo + rnd() * (hi - lo)))  # noqa: E731
         elif f.pattern:
-            samples = [s for s, bad in zip(PATTERN_SAMPLES, cell_codes([f], [[s] for s in PATTERN_SAMPLES])) if not bad]
+            samples = [s for s, bad in zip(PATTERN_SAMPLES, cell_codes([f], [[s] for s in PATTERN_SAMPLES], self.con)) if not bad]
             if not samples:
                 raise SystemExit(f"synth: no value fits {tb.name}.{f.name} (pattern {f.pattern!r}); add one to PATTERN_SAMPLES")
             make = lambda: pick(samples)  # noqa: E731
@@ -256,7 +259,7 @@ class Synth:
     def check(self, tb: TableSpec, rows: list[Row]) -> None:
         """A sample of every column must pass the validator's cell and text checks: stop, naming it, if the schema moved on."""
         sample = rows[::max(1, len(rows) // 400)]
-        for r, bad in zip(sample, cell_codes(tb.fields, sample)):
+        for r, bad in zip(sample, cell_codes(tb.fields, sample, self.con)):
             bad |= {(f.name, code) for f, v in zip(tb.fields, r) if v for code, _ in text_problems(v)}
             if bad:
                 raise SystemExit(f"synth: generated {tb.name} row {r} fails {sorted(bad)}; update scripts/synth.py")
@@ -276,6 +279,7 @@ class Synth:
                 self.rows[name] = []
             if name == "claims":
                 self.propositions()
+        self.con.close()
 
     def sorted_ids(self, name: str, recs: list) -> None:
         recs.sort(key=operator.itemgetter(0))
@@ -536,12 +540,7 @@ class Synth:
 # --------------------------------------------------------------------------------------------------
 # Faults
 
-
-class Raw(str):
-    """A line written as-is (blank row, unterminated quote), never sorted."""
-
-
-BAD_BYTE_MARK = "\ue000\ue001"  # replaced by an invalid UTF-8 byte once the file is written
+BAD_BYTE, CR, QUOTE = "\ue000", "\ue001", "\ue002"  # marks in cells, replaced in the file once written
 FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations", "redirects", "sources", "actors")
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
 FUTURE_YEARS = 30
@@ -553,21 +552,19 @@ class Faults:
     def __init__(self, s: Synth, rate: float, header_faults: bool):
         self.s, self.t, self.rows, self.rate, self.header_faults = s, s.t, s.rows, rate, header_faults
         self.rng = random.Random(s.rng.random())
-        self.rnd = self.rng.random
+        self.rnd, self.pick = self.rng.random, s.pick
         self.touched: set[int] = set()  # id() of rows that carry a fault
         self.deleted: set[int] = set()
         self.reserved_actors: set[str] = set()  # actors whose dates and type claims' faults rely on
         self.entries: list[dict] = []
-        self.cr_rows: set[int] = set()
-        self.raw_after: dict[str, list[tuple[str | None, Raw]]] = {}
-        self.header: dict[str, list[str]] = {}
-        self.no_final_newline: set[str] = set()
-        self.bom: set[str] = set()
-        self.bad_byte_tables: set[str] = set()
+        self.loose: dict[str, list[tuple[bool, Row]]] = {}  # (at the end?, row): blank and unterminated lines, placed last
         self.ragged_rows: dict[str, list[Row]] = {}
+        self.header: dict[str, list[str]] = {}
+        self.edits: dict[str, list[Callable[[bytes], bytes]]] = {}  # applied to a table's file once written
         self.skipped: Counter = Counter()
         self.fresh = 0
-        self.future = (dt.date(dt.date.today().year + 1, 1, 1).toordinal(), dt.date(dt.date.today().year + FUTURE_YEARS, 12, 31).toordinal())
+        today = dt.date.today()
+        self.future = (dt.date(today.year + 1, 1, 1).toordinal(), dt.date(today.year + FUTURE_YEARS, 12, 31).toordinal())
         self.links = {name: tb.sourced_by for name, tb in self.t.items() if tb.sourced_by}  # main -> (link, key)
         self.redirects = s.spec.extensions.get("redirects") or {}  # {resource, table, old, new} columns
         self.id_sets = {t: set(v) for t, v in s.ids.items()}
@@ -584,9 +581,10 @@ class Faults:
     def col(self, table: str, name: str) -> int:
         return self.t[table].field_names.index(name)
 
-    def add(self, table: str, column: str | None, code: str, rows: list, how: str = "row") -> bool:
-        self.entries.append({"path": self.t[table].path, "table": table, "column": column, "code": code, "rows": rows, "how": how})
-        self.touched.update(id(r) for r in rows)
+    def add(self, table: str, column: str | None, code: str, rows: list[Row], at: str = "row") -> bool:
+        """Record a fault at the last line of `rows`, or `at` the header ("line1") or the file's last line ("last")."""
+        self.entries.append({"path": self.t[table].path, "table": table, "column": column, "code": code, "rows": rows, "at": at})
+        self.touched.update(map(id, rows))
         return True
 
     def free(self, row: Row) -> bool:
@@ -599,7 +597,7 @@ class Faults:
             cond = lambda r: r[ia] not in self.reserved_actors and (inner is None or inner(r))  # noqa: E731
         for _ in range(tries if rows else 0):
             r = rows[int(self.rnd() * len(rows))]
-            if isinstance(r, list) and self.free(r) and (cond is None or cond(r)):
+            if self.free(r) and (cond is None or cond(r)):
                 return r
         return None
 
@@ -644,7 +642,7 @@ class Faults:
     def cell(self, table: str, code: str) -> bool:
         tb, cands, ends = self.t[table], self.breakers[table][code], dict(self.t[table].date_pairs)
         for _ in range(20):
-            f, hook = self.s.pick(cands)
+            f, hook = self.pick(cands)
             i, end = tb.field_names.index(f.name), ends.get(f.name)
             # a future start would also put its end before it; anything but `required` changes a value
             r = self.random_row(table, lambda r: (code == "required" or r[i] != "") and (code != "future-date" or (
@@ -669,15 +667,15 @@ class Faults:
         if "url" in tb.field_names and dup[self.col(table, "url")]:
             dup[self.col(table, "url")] += "?copy=1"
         self.rows[table].append(dup)
-        return self.add(table, ",".join(tb.primary_key), "primary-key", [r, dup], how="max")
+        return self.add(table, ",".join(tb.primary_key), "primary-key", [r, dup])
 
     def foreign_key(self, table: str) -> bool:
         """A misspelt reference; a source link only where its row keeps another link and the source another citation."""
         tb = self.t[table]
         fks = [fk for fk in tb.foreign_keys if len(fk.fields) == 1 and fk.resource in self.id_sets]
         main = next((m for m, (link, _) in self.links.items() if link == table), None)
-        for _ in range(30 if fks else 0):
-            fk = self.s.pick(fks)
+        for _ in range(30):
+            fk = self.pick(fks)
             i = self.col(table, fk.fields[0])
 
             def ok(r: Row) -> bool:
@@ -694,31 +692,29 @@ class Faults:
         return False
 
     def missing_source(self, table: str) -> bool:
+        """A row whose every source link is deleted."""
         link, key = self.links[table]
         ki, si = self.col(table, key), self.col(link, "source_id")
         r = self.random_row(table, lambda r: all(self.free(x) and self.cites[x[si]] >= 2 for x in self.linked(table, r[ki])))
-        if r is None:
-            return False
-        for x in self.linked(table, r[ki]):
+        for x in self.linked(table, r[ki]) if r is not None else ():
             self.deleted.add(id(x))
             self.cites[x[si]] -= 1
-        return self.add(table, key, "missing-source", [r])
+        return r is not None and self.add(table, key, "missing-source", [r])
 
     def date_order(self, table: str) -> bool:
-        a, b = self.s.pick(self.t[table].date_pairs)
+        a, b = self.pick(self.t[table].date_pairs)
         r = self.random_row(table, lambda r: self.lifetime_free(table, r))
         if r is None:
             return False
         so = MIN_O + 800 + int(self.rnd() * (MAX_O - MIN_O - 800))
-        r[self.col(table, a)] = self.s.pick(FORMATS)[so - MIN_O]
+        r[self.col(table, a)] = self.pick(FORMATS)[so - MIN_O]
         r[self.col(table, b)] = DAY_S[min(so - 1 - int(self.rnd() * 700), pd_first(r[self.col(table, a)]) - 1) - MIN_O]
         return self.add(table, b, "date-order", [r])
 
     def cycle(self, table: str) -> bool:
         """A chain (parent, derived-from) that comes back: an actor its own parent, or a loop of two or three."""
-        chain = self.s.pick(self.t[table].chains)
-        key, parent = chain.reference_fields[0], chain.fields[0]
-        ki, pi = self.col(table, key), self.col(table, parent)
+        chain = self.pick(self.t[table].chains)
+        ki, pi = self.col(table, chain.reference_fields[0]), self.col(table, chain.fields[0])
         size = 1 if table == "actors" and self.rnd() < 0.3 else (2 if table == "actors" else 3)
         members: list[Row] = []
         for _ in range(size):
@@ -728,18 +724,15 @@ class Faults:
             members.append(r)
         for j, m in enumerate(members):
             m[pi] = members[(j + 1) % size][ki]
-        for m in members:
-            self.add(table, parent, "cycle", [m])
-        return True
+        return all(self.add(table, chain.fields[0], "cycle", [m]) for m in members)
 
     def self_relation(self, table: str) -> bool:
         tb = self.t[table]
-        a, b = (k for k in tb.primary_key if fk_of(tb, k))
+        a, b = (self.col(table, k) for k in tb.primary_key if fk_of(tb, k))
         r = self.random_row(table)
-        if r is None:
-            return False
-        r[self.col(table, b)] = r[self.col(table, a)]
-        return self.add(table, b, "self-relation", [r])
+        if r is not None:
+            r[b] = r[a]
+        return r is not None and self.add(table, tb.field_names[b], "self-relation", [r])
 
     def ragged(self, table: str, code: str) -> bool:
         """A new row (fresh key, valid references) with one cell too many or too few; the validator skips it."""
@@ -762,10 +755,10 @@ class Faults:
         self.ragged_rows.setdefault(table, []).append(new)
         return self.add(table, None, code, [new])
 
-    def blank_row(self, table: str) -> bool:
-        raw = Raw("\n")
-        self.raw_after.setdefault(table, []).append((None, raw))
-        return self.add(table, None, "blank-row", [raw], how="raw")
+    def loose_line(self, table: str, code: str, row: Row, at_end: bool = False) -> bool:
+        """A line placed after sorting: a blank one anywhere, an unterminated quote at the end."""
+        self.loose.setdefault(table, []).append((at_end, row))
+        return self.add(table, None, code, [row])
 
     # rules of this dataset -------------------------------------------------------------------------
     def amount(self, table: str, code: str) -> bool:
@@ -789,7 +782,7 @@ class Faults:
         """A claim undated, dated before its claimant was founded, or made by a person after death."""
         ic, idt = self.col(table, "claimant_id"), self.col(table, "claimed_date")
         ia, it, isd, ied = (self.col("actors", k) for k in ("actor_id", "actor_type", "start_date", "end_date"))
-        actors = [a for a in self.rows["actors"] if isinstance(a, list) and self.free(a)]
+        actors = [a for a in self.rows["actors"] if self.free(a)]
         if code == "undated-claim":
             r = self.random_row(table, lambda r: r[idt] != "")
         elif code == "claim-after-death":
@@ -815,26 +808,24 @@ class Faults:
         """A claim whose proposition names an event, moved to no event or another one."""
         ie, ip = self.col(table, "event_id"), self.col(table, "proposition_id")
         pe, pp = self.col("propositions", "event_id"), self.col("propositions", "proposition_id")
-        event_of = {p[pp]: p[pe] for p in self.rows["propositions"] if isinstance(p, list) and p[pe]}
-        cands = [r for r in self.rows[table] if isinstance(r, list) and r[ip] in event_of and r[ie] == event_of[r[ip]] and self.free(r)]
+        event_of = {p[pp]: p[pe] for p in self.rows["propositions"] if p[pe]}
+        cands = [r for r in self.rows[table] if r[ip] in event_of and r[ie] == event_of[r[ip]] and self.free(r)]
         if not cands:
             return False
         r = self.rng.choice(cands)
-        other = self.s.pick(self.s.ids["events"]) if self.rnd() < 0.5 else ""
+        other = self.pick(self.s.ids["events"]) if self.rnd() < 0.5 else ""
         r[ie] = other if other != r[ie] else ""
         return self.add(table, "event_id", "proposition-event", [r])
 
     def identifier_format(self, table: str) -> bool:
+        """An identifier lowercased or given a leading zero, out of its scheme's format."""
         isch, iid = self.col(table, "scheme"), self.col(table, "identifier")
         r = self.random_row(table, lambda r: (IDENTIFIER_FORMATS.get(r[isch]) or (None,))[0] is not None)
         if r is None:
             return False
         pattern, old = IDENTIFIER_FORMATS[r[isch]][0], r[iid]
-        new = next((v for v in (old.lower(), old[:1] + "0" + old[1:], "0" + old) if not re.fullmatch(pattern, v)), None)
-        if new is None:
-            return False
-        r[iid] = new
-        return self.add(table, "identifier", "identifier-format", [r])
+        r[iid] = next((v for v in (old.lower(), old[:1] + "0" + old[1:], "0" + old) if not re.fullmatch(pattern, v)), old)
+        return r[iid] != old and self.add(table, "identifier", "identifier-format", [r])
 
     def source_fault(self, table: str, code: str) -> bool:
         """A source that cannot be found, one with another's url, or one nothing cites."""
@@ -847,10 +838,9 @@ class Faults:
             return self.add(table, "url", code, [r])
         if code == "duplicate-source":
             b = self.random_row(table, lambda b: b is not r and b[iu] != "")
-            if b is None:
-                return False
-            b[iu] = r[iu]
-            return self.add(table, "url", code, [r, b], how="max")
+            if b is not None:
+                b[iu] = r[iu]
+            return b is not None and self.add(table, "url", code, [r, b])
         new = list(r)
         new[isid] = sid = self.fresh_id("uncited-source")
         new[iu], new[ia] = f"https://example.org/uncited/{sid}", ""
@@ -866,7 +856,7 @@ class Faults:
             return False
         if self.rnd() < 0.5:
             used = self.rng.choice(self.s.ids[r[itab]])
-            if any(isinstance(x, list) and x[io] == used for x in self.rows[table]):
+            if any(x[io] == used for x in self.rows[table]):
                 return False
             r[io] = used
             return self.add(table, old, "redirect", [r])
@@ -874,32 +864,35 @@ class Faults:
         return self.add(table, new, "redirect", [r])
 
     # files and headers -----------------------------------------------------------------------------
+    def edit(self, table: str, change: Callable[[bytes], bytes]) -> None:
+        self.edits.setdefault(table, []).append(change)
+
     def file_faults(self) -> None:
         """BOM, CR line end, missing final newline, unterminated quote, invalid UTF-8: one each, in distinct tables."""
         for kind, table in zip(("bom", "line-ending", "final-newline", "malformed-csv", "encoding"),
                                [n for n in FILE_FAULT_TABLES if self.rows.get(n)]):
             tb = self.t[table]
             if kind == "bom":
-                self.bom.add(table)
-                self.add(table, None, "bom", [], how="line1")
-            elif kind == "line-ending":
+                self.edit(table, lambda data: b"\xef\xbb\xbf" + data)
+                self.add(table, None, "bom", [], at="line1")
+            elif kind == "line-ending":  # marked in a column no header fault removes; the row's line end becomes CR LF
                 r = self.random_row(table)
-                self.cr_rows.add(id(r))
+                r[next((j for j, f in enumerate(tb.fields) if f.required and f.name not in tb.primary_key), 0)] += CR
+                self.edit(table, lambda data: re.sub(re.escape(CR.encode()) + rb"([^\n]*)\n", rb"\1\r\n", data, count=1))
                 self.add(table, None, "line-ending", [r])
             elif kind == "final-newline":
-                self.no_final_newline.add(table)
-                self.add(table, None, "line-ending", [], how="last")
+                self.edit(table, lambda data: data.removesuffix(b"\n"))
+                self.add(table, None, "line-ending", [], at="last")
             elif kind == "malformed-csv":
-                raw = Raw('"' + ",".join(["unterminated quote: " + FILLERS[0]] + [""] * (len(tb.fields) - 1)) + "\n")
-                self.raw_after.setdefault(table, []).append(("end", raw))
-                self.add(table, None, "malformed-csv", [raw], how="raw")
+                self.edit(table, lambda data: data.replace(QUOTE.encode(), b'"'))
+                self.loose_line(table, "malformed-csv", [QUOTE + "unterminated quote: " + FILLERS[0]] + [""] * (len(tb.fields) - 1), True)
             else:
                 text = [i for i, f in enumerate(tb.fields) if free_text(f)]
                 r = self.random_row(table, lambda r: any(r[i] for i in text))
                 if r is not None:
                     i = next(i for i in text if r[i])
-                    r[i] = r[i].replace(" ", " " + BAD_BYTE_MARK, 1) if " " in r[i] else r[i] + BAD_BYTE_MARK
-                    self.bad_byte_tables.add(table)
+                    r[i] = r[i].replace(" ", " " + BAD_BYTE, 1) if " " in r[i] else r[i] + BAD_BYTE
+                    self.edit(table, lambda data: data.replace(BAD_BYTE.encode(), b"\xe9"))
                     self.add(table, None, "encoding", [r])
 
     def header_faults_in(self, tables: list[str]) -> None:
@@ -911,15 +904,14 @@ class Faults:
                 optional = [j for j, f in enumerate(tb.fields) if not f.required and f.name not in tb.primary_key]
                 swappable = [j for j in range(len(header) - 1) if not {j, j + 1} & set(pk_index(tb))]
                 if kind in ("extra-header", "blank-header", "duplicate-header"):
-                    name = {"extra-header": "extra_notes", "blank-header": "", "duplicate-header": header[-1]}[kind]
-                    header.append(name)
+                    header.append(name := {"extra-header": "extra_notes", "blank-header": "", "duplicate-header": header[-1]}[kind])
                     for r in rows:
                         r.append("")
-                    self.add(table, name, kind, [], how="line1")
+                    self.add(table, name, kind, [], at="line1")
                 elif kind == "missing-header" and optional:
                     gone = header.pop(optional[-1])
                     self.entries = [e for e in self.entries if not (e["table"] == table and e["column"] == gone)]
-                    self.add(table, gone, kind, [], how="line1")
+                    self.add(table, gone, kind, [], at="line1")
                     for r in rows:
                         if len(r) > 1:
                             del r[optional[-1] if len(r) > optional[-1] else -1]  # a ragged row stays ragged
@@ -928,7 +920,7 @@ class Faults:
                     for seq in [header, *rows]:
                         if len(seq) > j + 1:
                             seq[j], seq[j + 1] = seq[j + 1], seq[j]
-                    self.add(table, None, kind, [], how="line1")
+                    self.add(table, None, kind, [], at="line1")
                 else:
                     continue
                 self.header[table] = header
@@ -938,25 +930,24 @@ class Faults:
     def kinds(self, table: str) -> list[tuple[str, Callable[[], bool]]]:
         """Every fault kind that applies to a table, as (code, injector)."""
         tb = self.t[table]
-        out = [(code, lambda code=code: self.cell(table, code)) for code in self.breakers[table]]
         pk_refs = [fk_of(tb, k).resource for k in tb.primary_key if fk_of(tb, k)]
-        generic = {"primary-key": bool(tb.primary_key), "missing-source": table in self.links, "date-order": bool(tb.date_pairs),
-                   "foreign-key": any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys),
-                   "cycle": bool(tb.chains), "redirect": table == self.redirects.get("resource"),
-                   "self-relation": len(pk_refs) == 2 and pk_refs[0] == pk_refs[1]}
-        method = {"primary-key": self.primary_key, "missing-source": self.missing_source, "date-order": self.date_order,
-                  "foreign-key": self.foreign_key, "cycle": self.cycle, "self-relation": self.self_relation, "redirect": self.redirect}
-        out += [(code, lambda code=code: method[code](table)) for code, applies in generic.items() if applies]
+        generic = {"primary-key": (bool(tb.primary_key), self.primary_key), "missing-source": (table in self.links, self.missing_source),
+                   "date-order": (bool(tb.date_pairs), self.date_order), "cycle": (bool(tb.chains), self.cycle),
+                   "foreign-key": (any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys), self.foreign_key),
+                   "redirect": (table == self.redirects.get("resource"), self.redirect),
+                   "self-relation": (len(pk_refs) == 2 and pk_refs[0] == pk_refs[1], self.self_relation)}
         specific = {"claims": [("amount-incomplete", self.amount), ("amount-predicate", self.amount), ("amount-range", self.amount),
                                ("undated-claim", self.claim_date), ("claimant-not-founded", self.claim_date),
                                ("claim-after-death", self.claim_date), ("proposition-event", lambda t, c: self.proposition_event(t))],
                     "sources": [("unfindable-source", self.source_fault), ("duplicate-source", self.source_fault),
                                 ("unused-source", self.source_fault)],
                     "actor_identifiers": [("identifier-format", lambda t, c: self.identifier_format(t))]}
-        out += [(code, lambda code=code, fn=fn: fn(table, code)) for code, fn in specific.get(table, [])
-                if code in self.s.spec.dataset_rules]  # the dataset's own rules run only when the package lists them
-        out += [(code, lambda code=code: self.ragged(table, code)) for code in ("extra-cell", "missing-cell")]
-        return out + [("blank-row", lambda: self.blank_row(table))]
+        return ([(code, lambda code=code: self.cell(table, code)) for code in self.breakers[table]]
+                + [(code, lambda fn=fn: fn(table)) for code, (applies, fn) in generic.items() if applies]
+                + [(code, lambda code=code, fn=fn: fn(table, code)) for code, fn in specific.get(table, [])
+                   if code in self.s.spec.dataset_rules]  # the dataset's own rules run only when the package lists them
+                + [(code, lambda code=code: self.ragged(table, code)) for code in ("extra-cell", "missing-cell")]
+                + [("blank-row", lambda: self.loose_line(table, "blank-row", []))])
 
     def inject(self) -> None:
         """About `rate` of each table's rows, at least one of every kind, round the kinds in random order."""
@@ -976,8 +967,8 @@ class Faults:
                 else:
                     self.skipped[f"{table}:{code}"] += 1
 
-    def finish(self) -> dict[str, list]:
-        """Header faults, deleted links dropped, rows sorted by key with ragged rows and raw lines placed."""
+    def finish(self) -> dict[str, list[Row]]:
+        """Header faults, deleted links dropped, rows sorted by key with ragged rows and loose lines placed."""
         if self.header_faults:
             file_tables = [e["table"] for e in self.entries if e["code"] in ("bom", "line-ending", "malformed-csv", "encoding")]
             self.header_faults_in([n for n in self.rows if n not in file_tables] + list(reversed(dict.fromkeys(file_tables))))
@@ -995,23 +986,20 @@ class Faults:
             rows.sort(key=operator.itemgetter(*pos) if len(pos) > 1 else (lambda r, p=pos[0]: (r[p],)) if pos else key)
             for r in self.ragged_rows.get(name, []):
                 rows.insert(bisect.bisect_right(rows, key(r), key=key) if pos else len(rows), r)
-            for where, raw in sorted(self.raw_after.get(name, []), key=lambda x: x[0] != "end"):
-                rows.insert(len(rows) if where == "end" else 1 + int(self.rnd() * max(1, len(rows) - 1)), raw)
-            extra, line = 0, 2
-            at = sorted((i, v) for i, v in enumerate(map(id, rows)) if v in tracked)
-            prev = 0
-            for i, v in at:  # the line breaks inside earlier quoted cells push later records down
-                line += i - prev
+            for at_end, r in sorted(self.loose.get(name, []), key=lambda x: not x[0]):
+                rows.insert(len(rows) if at_end else 1 + int(self.rnd() * max(1, len(rows) - 1)), r)
+            extra, line, prev = 0, 2, 0
+            for i, v in sorted((i, v) for i, v in enumerate(map(id, rows)) if v in tracked):
+                line += i - prev  # the line breaks inside earlier quoted cells push later records down
                 prev = i
                 self.line_at[v] = line + extra
-                r = rows[i]
-                extra += sum(c.count("\n") for c in r) if isinstance(r, list) else 0
+                extra += sum(c.count("\n") for c in rows[i])
             self.last_line[name] = len(rows) + 1 + extra
             out[name] = rows
         return out
 
     def resolved(self) -> list[dict]:
-        out = [{"path": e["path"], "line": 1 if e["how"] == "line1" else self.last_line[e["table"]] if e["how"] == "last"
+        out = [{"path": e["path"], "line": 1 if e["at"] == "line1" else self.last_line[e["table"]] if e["at"] == "last"
                 else max(self.line_at[id(r)] for r in e["rows"]), "column": e["column"], "code": e["code"]} for e in self.entries]
         return sorted(out, key=lambda f: (f["path"], f["line"], f["column"] or "", f["code"]))
 
@@ -1020,29 +1008,22 @@ class Faults:
 # Writing
 
 
-def write_tables(out: Path, tables: dict[str, TableSpec], records: dict[str, list], faults: Faults | None) -> dict[str, int]:
-    """UTF-8, LF, minimal quoting; a fault's special lines written as they are."""
-    counts = {}
+def write_tables(out: Path, tables: dict[str, TableSpec], records: dict[str, list[Row]], faults: Faults | None) -> dict[str, int]:
+    """UTF-8, LF, minimal quoting; then each file fault's edit of the written bytes."""
     for name, rows in records.items():
         path = out / tables[name].path
         path.parent.mkdir(parents=True, exist_ok=True)
-        special = [i for i, r in enumerate(rows) if isinstance(r, Raw) or id(r) in faults.cr_rows] if faults else []
         with open(path, "w", encoding="utf-8", newline="", buffering=1 << 22) as fh:
-            fh.write("\ufeff" if faults and name in faults.bom else "")
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(faults.header.get(name, tables[name].field_names) if faults else tables[name].field_names)
-            start = 0
-            for i in special:
-                w.writerows(rows[start:i])
-                fh.write(rows[i]) if isinstance(rows[i], Raw) else csv.writer(fh, lineterminator="\r\n").writerow(rows[i])
-                start = i + 1
-            w.writerows(rows[start:])
-        if faults and name in faults.bad_byte_tables:
-            path.write_bytes(path.read_bytes().replace(BAD_BYTE_MARK.encode("utf-8"), b"\xe9"))
-        if faults and name in faults.no_final_newline:
-            path.write_bytes(path.read_bytes().removesuffix(b"\n"))
-        counts[name] = len(rows) - sum(isinstance(rows[i], Raw) for i in special)
-    return counts
+            w.writerows(rows)
+        if faults and faults.edits.get(name):
+            data = path.read_bytes()
+            for change in faults.edits[name]:
+                data = change(data)
+            path.write_bytes(data)
+    loose = {id(r) for rs in faults.loose.values() for _, r in rs} if faults else set()
+    return {name: sum(id(r) not in loose for r in rows) for name, rows in records.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
