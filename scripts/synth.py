@@ -5,23 +5,21 @@
     python scripts/synth.py --claims 10000 --out /tmp/synth-10k-faulty --fault-rate 0.002 --seed 7
 
 The package is the repository's datapackage.json and schemas/ (copied, never edited) plus tables/*.csv.
-What a column may hold (type, enum, pattern, length, range, partial date), the keys, the foreign keys
-and the load order are the library's own reading of the schemas (`ihr.checks.descriptor.load_package`),
-and so are the dataset's declared rules: date pairs (`ihr:datePairs`), sourced tables (`ihr:sourcedBy`),
-parent chains (self-references), redirects (`ihr:redirects`) and which dataset rules run (`ihr:rules`);
-identifier formats and name folding are the validator's own. Only what no schema says is written
-here: row counts, the words prose is made of, and the coherence this dataset asks for (claims inside
-their claimant's life, a post for every person, a proposition for every contested question, figures
-only on funding claims). A sample of
-every table is checked against its schema before writing, so a schema change either flows through or
-stops the script naming the column. A clean package validates with no finding.
+Columns, keys, load order and the dataset's declared rules (`ihr:datePairs`, `ihr:sourcedBy`, chains,
+`ihr:redirects`, `ihr:rules`) are the library's reading of the schemas; identifier formats and name
+folding are the validator's. Only what no schema says is written here: row counts, words, and the
+coherence this dataset asks for (claims inside their claimant's life, a post for every person, a
+proposition for every contested question, figures only on funding claims). A sample of every table
+must pass the validator's own cell and text checks before writing, so a schema change flows through
+or stops the script naming the row. A clean package validates with no finding.
 
-With --fault-rate R, about R of the rows of each table (and at least one of every kind that applies)
-carry one fault each, of every kind `ihr validate` detects at row level, plus one of each file-level
-fault (BOM, invalid UTF-8, CR line end, missing final newline, unterminated quote, blank row);
---header-faults adds header faults. DIR/faults.json lists each fault as {"path", "line", "column",
-"code"} (physical line, header = 1; column null for whole-row faults). Faults that would hide others
-or crash a reader (a missing, empty or UTF-16 file, descriptor faults) are not injected.
+With --fault-rate R, about R of the rows of each table (at least one of every kind that applies)
+carry one fault each: every cell check's violation from `ihr.violations`, key, reference and
+dataset-rule faults, ragged and blank rows, plus one of each file fault (BOM, invalid UTF-8, CR line
+end, missing final newline, unterminated quote); --header-faults adds header faults. DIR/faults.json
+lists each as {"path", "line", "column", "code"} (physical line, header = 1; column null for
+whole-row faults). Faults that would hide others or crash a reader (a missing, empty or UTF-16 file,
+descriptor faults) are not injected.
 """
 
 from __future__ import annotations
@@ -53,6 +51,7 @@ except ImportError:  # run from a checkout without `pip install -e .`
 from ihr.checks.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
 from ihr.checks.descriptor import load_package  # noqa: E402
 from ihr.checks.duplicates import name_key  # noqa: E402
+from ihr.checks.row_rules import AMOUNT_PARTS  # noqa: E402
 from ihr.checks.text import text_problems  # noqa: E402
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec  # noqa: E402
 from ihr.violations import Violation, cell_codes, free_text, violations  # noqa: E402
@@ -89,7 +88,6 @@ OPTIONAL_FILL = 0.3  # share of an optional column's cells that hold a value, un
 FILL = {"url": 0.95, "country_code": 0.85, "location": 0.7, "accessed_date": 0.6, "author": 0.5, "locator": 0.6,
         "evidence_url": 0.6, "archive_url": 0.25, "date_end": 0.2, "start_date": 0.35, "end_date": 0.1}
 MONEY_PREDICATES = ("funds",)  # the validator also allows cuts_support_to; figures stay on funding
-AMOUNT_PARTS = ("currency", "amount_period", "amount_qualifier", "amount_basis")  # all or none (amount-incomplete)
 AMOUNT_STEP = 250_000
 CURRENCY_PER_USD = {"USD": 1.0, "EUR": 0.9, "GBP": 0.65, "IRR": 30000.0}
 DUPLICATE_SHIFT_DAYS = 30  # a claim that would repeat another moves to a day at most this far off
@@ -609,11 +607,12 @@ class Faults:
         self.fresh += 1
         return f"{stem}-synthetic-{hexid(self.fresh)}"
 
-    def misspell(self, value: str, taken: set[str]) -> str:
+    def misspell(self, value: str, taken: set[str], field: FieldSpec) -> str:
+        """A letter doubled or dropped: an id of the field's form that is not taken."""
         for _ in range(100):
             i = int(self.rnd() * len(value))
             out = value[:i] + value[i] + value[i:] if self.rnd() < 0.5 else value[:i] + value[i + 1:]
-            if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", out) and out != value and out not in taken:
+            if (not field.pattern or re.search(field.pattern, out)) and out != value and out not in taken:
                 return out
         return value + "x"
 
@@ -687,7 +686,7 @@ class Faults:
             if r is not None:
                 if main is not None:
                     self.cites[r[self.col(table, "source_id")]] -= 1
-                r[i] = self.misspell(r[i], self.id_sets[fk.resource])
+                r[i] = self.misspell(r[i], self.id_sets[fk.resource], tb.fields[i])
                 return self.add(table, fk.fields[0], "foreign-key", [r])
         return False
 
@@ -860,7 +859,7 @@ class Faults:
                 return False
             r[io] = used
             return self.add(table, old, "redirect", [r])
-        r[inew] = self.misspell(r[inew], self.id_sets[r[itab]])
+        r[inew] = self.misspell(r[inew], self.id_sets[r[itab]], self.t[table].fields[inew])
         return self.add(table, new, "redirect", [r])
 
     # files and headers -----------------------------------------------------------------------------
@@ -898,33 +897,32 @@ class Faults:
     def header_faults_in(self, tables: list[str]) -> None:
         """One header fault per table, after every row fault: columns move, so rows must already be final."""
         for kind in HEADER_KINDS:
-            for table in (t for t in tables if t not in self.header and self.rows.get(t)):
-                tb = self.t[table]
-                header, rows = list(tb.field_names), self.rows[table] + self.ragged_rows.get(table, [])
-                optional = [j for j, f in enumerate(tb.fields) if not f.required and f.name not in tb.primary_key]
-                swappable = [j for j in range(len(header) - 1) if not {j, j + 1} & set(pk_index(tb))]
-                if kind in ("extra-header", "blank-header", "duplicate-header"):
-                    header.append(name := {"extra-header": "extra_notes", "blank-header": "", "duplicate-header": header[-1]}[kind])
-                    for r in rows:
-                        r.append("")
-                    self.add(table, name, kind, [], at="line1")
-                elif kind == "missing-header" and optional:
-                    gone = header.pop(optional[-1])
-                    self.entries = [e for e in self.entries if not (e["table"] == table and e["column"] == gone)]
-                    self.add(table, gone, kind, [], at="line1")
-                    for r in rows:
-                        if len(r) > 1:
-                            del r[optional[-1] if len(r) > optional[-1] else -1]  # a ragged row stays ragged
-                elif kind == "header-order" and swappable:
-                    j = swappable[0]
-                    for seq in [header, *rows]:
-                        if len(seq) > j + 1:
-                            seq[j], seq[j + 1] = seq[j + 1], seq[j]
-                    self.add(table, None, kind, [], at="line1")
-                else:
-                    continue
-                self.header[table] = header
-                break
+            next((t for t in tables if t not in self.header and self.rows.get(t) and self.header_fault(t, kind)), None)
+
+    def header_fault(self, table: str, kind: str) -> bool:
+        tb, keys = self.t[table], set(pk_index(self.t[table]))
+        header, rows = list(tb.field_names), self.rows[table] + self.ragged_rows.get(table, [])
+        if kind == "missing-header":  # the last optional column
+            j = next((j for j in reversed(range(len(header))) if not tb.fields[j].required and j not in keys), None)
+            if j is None:
+                return False
+            column = header.pop(j)
+            self.entries = [e for e in self.entries if not (e["table"] == table and e["column"] == column)]
+            for r in (r for r in rows if len(r) > 1):
+                del r[j if len(r) > j else -1]  # a ragged row stays ragged
+        elif kind == "header-order":  # the first two neighbours outside the key swapped
+            j = next((j for j in range(len(header) - 1) if not {j, j + 1} & keys), None)
+            if j is None:
+                return False
+            column = None
+            for seq in [header, *rows]:
+                seq[j:j + 2] = seq[j:j + 2][::-1]
+        else:
+            header.append(column := {"extra-header": "extra_notes", "blank-header": "", "duplicate-header": header[-1]}[kind])
+            for r in rows:
+                r.append("")
+        self.header[table] = header
+        return self.add(table, column, kind, [], at="line1")
 
     # driver ----------------------------------------------------------------------------------------
     def kinds(self, table: str) -> list[tuple[str, Callable[[], bool]]]:
