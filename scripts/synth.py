@@ -542,6 +542,12 @@ BAD_BYTE, CR, QUOTE = "\ue000", "\ue001", "\ue002"  # marks in cells, replaced i
 FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations", "redirects", "sources", "actors")
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
 FUTURE_YEARS = 30
+RULE_FAULTS = {  # a dataset rule's code -> (table, Faults method breaking it)
+    **dict.fromkeys(("amount-incomplete", "amount-predicate", "amount-range"), ("claims", "amount")),
+    **dict.fromkeys(("undated-claim", "claimant-not-founded", "claim-after-death"), ("claims", "claim_date")),
+    "proposition-event": ("claims", "proposition_event"), "identifier-format": ("actor_identifiers", "identifier_format"),
+    **dict.fromkeys(("unfindable-source", "duplicate-source", "unused-source"), ("sources", "source_fault")),
+}
 
 
 class Faults:
@@ -803,7 +809,7 @@ class Faults:
         self.reserved_actors.add(r[ic])
         return self.add(table, "claimed_date", code, [r])
 
-    def proposition_event(self, table: str) -> bool:
+    def proposition_event(self, table: str, code: str) -> bool:
         """A claim whose proposition names an event, moved to no event or another one."""
         ie, ip = self.col(table, "event_id"), self.col(table, "proposition_id")
         pe, pp = self.col("propositions", "event_id"), self.col("propositions", "proposition_id")
@@ -816,7 +822,7 @@ class Faults:
         r[ie] = other if other != r[ie] else ""
         return self.add(table, "event_id", "proposition-event", [r])
 
-    def identifier_format(self, table: str) -> bool:
+    def identifier_format(self, table: str, code: str) -> bool:
         """An identifier lowercased or given a leading zero, out of its scheme's format."""
         isch, iid = self.col(table, "scheme"), self.col(table, "identifier")
         r = self.random_row(table, lambda r: (IDENTIFIER_FORMATS.get(r[isch]) or (None,))[0] is not None)
@@ -934,16 +940,10 @@ class Faults:
                    "foreign-key": (any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys), self.foreign_key),
                    "redirect": (table == self.redirects.get("resource"), self.redirect),
                    "self-relation": (len(pk_refs) == 2 and pk_refs[0] == pk_refs[1], self.self_relation)}
-        specific = {"claims": [("amount-incomplete", self.amount), ("amount-predicate", self.amount), ("amount-range", self.amount),
-                               ("undated-claim", self.claim_date), ("claimant-not-founded", self.claim_date),
-                               ("claim-after-death", self.claim_date), ("proposition-event", lambda t, c: self.proposition_event(t))],
-                    "sources": [("unfindable-source", self.source_fault), ("duplicate-source", self.source_fault),
-                                ("unused-source", self.source_fault)],
-                    "actor_identifiers": [("identifier-format", lambda t, c: self.identifier_format(t))]}
         return ([(code, lambda code=code: self.cell(table, code)) for code in self.breakers[table]]
                 + [(code, lambda fn=fn: fn(table)) for code, (applies, fn) in generic.items() if applies]
-                + [(code, lambda code=code, fn=fn: fn(table, code)) for code, fn in specific.get(table, [])
-                   if code in self.s.spec.dataset_rules]  # the dataset's own rules run only when the package lists them
+                + [(code, lambda code=code, fn=getattr(self, method): fn(table, code)) for code, (where, method) in RULE_FAULTS.items()
+                   if where == table and code in self.s.spec.dataset_rules]  # the dataset's rules run only when the package lists them
                 + [(code, lambda code=code: self.ragged(table, code)) for code in ("extra-cell", "missing-cell")]
                 + [("blank-row", lambda: self.loose_line(table, "blank-row", []))])
 
