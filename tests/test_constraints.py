@@ -20,6 +20,7 @@ from ihr.checks.row_rules import schema_for
 from ihr.codebook import render_codebook
 from ihr.constraints import CONSTRAINTS, FIELD_TYPES, Cell, CellCheck, Constraint, registered
 from ihr.diff import diff_packages
+from ihr.package import FieldSpec
 from ihr.validate import validate_package
 
 PROPERTY = "exclusiveMaximum"
@@ -208,3 +209,23 @@ def test_cell_codes_asks_the_validators_sql():
             got = cell_codes([field], [[value] for _, value in cases if value is not None])
             expected = [set() if code in TEXT_CODES else {(field.name, code)} for code, value in cases if value is not None]
             assert got == expected, (table.name, field.name, cases)
+
+
+@pytest.mark.parametrize("field", [
+    FieldSpec.of("n", "integer", exclusiveMinimum=3), FieldSpec.of("n", "number", exclusiveMaximum=2.5),
+    FieldSpec.of("n", "number", minimum=0.5, maximum=7), FieldSpec.of("t", minLength=5, maxLength=12),
+    FieldSpec.of("b", "boolean", required=True), FieldSpec.of("n", "number", enum=[1.5, 2.5]),
+], ids=lambda f: ",".join(k for k, _ in f.constraints) or f.type)
+def test_violations_no_schema_uses_fail_their_check_alone(field):
+    """The entries the repository's schemas do not carry (exclusive bounds, minLength, booleans...)
+    are held to the same contract, by the validator's SQL."""
+    import random
+
+    from ihr.checks.text import TEXT_CODES
+    from ihr.violations import cell_codes, violations
+
+    rng, cases = random.Random(3), violations(field)
+    assert cases
+    for code, hook in cases:
+        value = hook(field, "1" if field.type != "string" else "valid text", rng)
+        assert cell_codes([field], [[value]]) == [set() if code in TEXT_CODES else {(field.name, code)}], (code, value)
