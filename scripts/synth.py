@@ -51,10 +51,10 @@ except ImportError:  # run from a checkout without `pip install -e .`
 from ihr.checks.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
 from ihr.checks.descriptor import load_package  # noqa: E402
 from ihr.checks.duplicates import name_key  # noqa: E402
-from ihr.checks.row_rules import AMOUNT_PARTS  # noqa: E402
+from ihr.checks.row_rules import AMOUNT_PARTS, ROW_RULES  # noqa: E402
 from ihr.checks.text import text_problems  # noqa: E402
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec  # noqa: E402
-from ihr.violations import Violation, cell_codes, free_text, violations  # noqa: E402
+from ihr.violations import ROW_RULE_VIOLATIONS, Violation, cell_codes, free_text, violations  # noqa: E402
 
 Row = list  # one record, cells in schema order
 
@@ -543,10 +543,10 @@ FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
 FUTURE_YEARS = 30
 RULE_FAULTS = {  # a dataset rule's code -> (table, Faults method breaking it)
-    **dict.fromkeys(("amount-incomplete", "amount-predicate", "amount-range"), ("claims", "amount")),
+    **{rule.code: (rule.table, "row_rule") for rule in ROW_RULES},
     **dict.fromkeys(("undated-claim", "claimant-not-founded", "claim-after-death"), ("claims", "claim_date")),
     "proposition-event": ("claims", "proposition_event"), "identifier-format": ("actor_identifiers", "identifier_format"),
-    **dict.fromkeys(("unfindable-source", "duplicate-source", "unused-source"), ("sources", "source_fault")),
+    **dict.fromkeys(("duplicate-source", "unused-source"), ("sources", "source_fault")),
 }
 
 
@@ -766,22 +766,13 @@ class Faults:
         return self.add(table, None, code, [row])
 
     # rules of this dataset -------------------------------------------------------------------------
-    def amount(self, table: str, code: str) -> bool:
-        """A figure without its currency or period, on a predicate that carries none, or a range the wrong way round."""
-        c = {k: self.col(table, k) for k in ("amount", "amount_low", "amount_high", "amount_qualifier", "predicate")}
-        r = self.random_row(table, lambda r: r[c["amount"]] != "" or (code == "amount-range" and r[c["amount_low"]] != ""))
-        if r is None:
-            return False
-        if code == "amount-incomplete":
-            r[self.col(table, self.rng.choice(AMOUNT_PARTS))] = ""
-        elif code == "amount-predicate":
-            r[c["predicate"]] = self.rng.choice([str(v) for v in self.t[table].field("predicate").enum if v not in ("funds", "cuts_support_to")])
-        elif r[c["amount_qualifier"]] == "range":  # bounds the wrong way round
-            low, high = int(r[c["amount_low"]]), int(r[c["amount_high"]])
-            r[c["amount_low"]], r[c["amount_high"]] = str(max(low, high) + AMOUNT_STEP), str(min(low, high))
-        else:  # a bound on a figure that is not a range
-            r[c["amount_low"]] = r[c["amount"]]
-        return self.add(table, "amount_low" if code == "amount-range" else "amount", code, [r])
+    def row_rule(self, table: str, code: str) -> bool:
+        """A row breaking one of the dataset's row rules (a figure incomplete, unfunded or a wrong range; a source unfindable)."""
+        tb, breaks = self.t[table], ROW_RULE_VIOLATIONS[code]
+        r = self.random_row(table, lambda r: breaks(tb, dict(zip(tb.field_names, r)), random.Random(0)) is not None)  # a probe
+        for column, value in (breaks(tb, dict(zip(tb.field_names, r)), self.rng) or {}).items() if r is not None else ():
+            r[self.col(table, column)] = value
+        return r is not None and self.add(table, next(x.column for x in ROW_RULES if x.code == code), code, [r])
 
     def claim_date(self, table: str, code: str) -> bool:
         """A claim undated, dated before its claimant was founded, or made by a person after death."""
@@ -833,14 +824,11 @@ class Faults:
         return r[iid] != old and self.add(table, "identifier", "identifier-format", [r])
 
     def source_fault(self, table: str, code: str) -> bool:
-        """A source that cannot be found, one with another's url, or one nothing cites."""
+        """A source with another's url, or one nothing cites."""
         iu, ia, isid = self.col(table, "url"), self.col(table, "archive_url"), self.col(table, "source_id")
         r = self.random_row(table, lambda r: r[iu] != "" and (code != "unused-source" or r[self.col(table, "derived_from_id")] == ""))
         if r is None:
             return False
-        if code == "unfindable-source":
-            r[iu] = r[ia] = r[self.col(table, self.rng.choice(["publisher", "published_date"]))] = ""
-            return self.add(table, "url", code, [r])
         if code == "duplicate-source":
             b = self.random_row(table, lambda b: b is not r and b[iu] != "")
             if b is not None:

@@ -229,3 +229,35 @@ def test_violations_no_schema_uses_fail_their_check_alone(field):
     for code, hook in cases:
         value = hook(field, "1" if field.type != "string" else "valid text", rng)
         assert cell_codes([field], [[value]]) == [set() if code in TEXT_CODES else {(field.name, code)}], (code, value)
+
+
+def test_every_row_rule_has_a_violation_reported_where_the_rule_says(tmp_path):
+    """Each row rule's violation, applied to a row of a fixture package, is reported with exactly its
+    code at that row and the rule's column."""
+    import csv
+    import random
+
+    from conftest import fixture_package
+    from ihr.checks.row_rules import ROW_RULES
+    from ihr.violations import ROW_RULE_VIOLATIONS
+
+    assert set(ROW_RULE_VIOLATIONS) == {r.code for r in ROW_RULES}
+    rng = random.Random(4)
+    for rule in ROW_RULES:
+        for fixture in ("valid", "views"):
+            package = fixture_package(tmp_path / f"{rule.code}-{fixture}", fixture)
+            table, _ = load_package(package, reference_check=False)
+            table = table.tables[rule.table]
+            rows = list(csv.reader((package / table.path).open(encoding="utf-8")))
+            found = next(((j, change) for j in range(1, len(rows))
+                          if (change := ROW_RULE_VIOLATIONS[rule.code](table, dict(zip(rows[0], rows[j])), rng))), None)
+            if found is not None:
+                break
+        assert found is not None, f"no fixture row can break {rule.code}"
+        j, change = found
+        for column, value in change.items():
+            rows[j][rows[0].index(column)] = value
+        with (package / table.path).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+        codes = {f.code for f in validate_package(package).findings if (f.path, f.line, f.column) == (table.path, j + 1, rule.column)}
+        assert codes == {rule.code}, (rule.code, change)

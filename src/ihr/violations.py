@@ -4,9 +4,9 @@ Each entry of `ihr.constraints` (CONSTRAINTS by property, FIELD_TYPES by name) a
 (`ihr.checks.text.TEXT_CODES`) has a violation here: given a field, a valid value of it and a random
 source, a value that fails that check and no other check of the field, or None when the field
 cannot fail it alone. An entry that no single cell can break says why instead (a string).
-tests/test_constraints.py writes every violation into a real package and asserts that `ihr
-validate` reports exactly its code at that cell, so every check is shown to fire; scripts/synth.py
-draws its cell faults from here. `cell_codes` asks the validator's own SQL what a value fails.
+The dataset's row rules have theirs too (ROW_RULE_VIOLATIONS). tests/test_constraints.py writes
+every violation into a real package and asserts that `ihr validate` reports exactly its code at
+that cell, so every check is shown to fire; scripts/synth.py draws its faults from here. `cell_codes` asks the validator's own SQL what a value fails.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ihr.checks.row_rules import AMOUNT_PARTS
 from ihr.checks.text import TEXT_CODES
 from ihr.constraints import CONSTRAINTS, FIELD_TYPES, NUMERIC_TYPES
-from ihr.package import FieldSpec
+from ihr.package import FieldSpec, TableSpec
 
 if TYPE_CHECKING:
     import duckdb
@@ -125,6 +126,30 @@ TEXT_VIOLATIONS: dict[str, Violation] = {
     "not-nfc": _text(lambda old, rng: old.replace("e", "e\u0301", 1) if "e" in old else old + " Cafe\u0301"),
     "control-character": _text(_control),
     "formula-injection": _text(_formula),
+}
+
+
+# The dataset's row rules (`ihr.checks.row_rules.ROW_RULES`), by code: given a table and a valid row
+# of it (values by column), the changes that make the row fail that rule alone, or None when it cannot.
+RowViolation = Callable[[TableSpec, dict[str, str], random.Random], "dict[str, str] | None"]
+FIGURE = ("amount", "amount_low", "amount_high")
+FUNDING = ("funds", "cuts_support_to")  # the predicates a figure may go with
+
+
+def _reversed_range(table: TableSpec, row: dict[str, str], rng: random.Random) -> dict[str, str] | None:
+    if row["amount_qualifier"] == "range" and row["amount_low"] and row["amount_high"]:
+        low, high = sorted(int(float(row[c])) for c in ("amount_low", "amount_high"))
+        return {"amount_low": str(high + 1), "amount_high": str(low)}
+    return {"amount_low": row["amount"]} if row["amount"] and not row["amount_low"] else None  # a bound, not a range
+
+
+ROW_RULE_VIOLATIONS: dict[str, RowViolation] = {
+    "amount-incomplete": lambda table, row, rng: {rng.choice(AMOUNT_PARTS): ""} if any(row[c] for c in FIGURE)
+    and all(row[c] for c in AMOUNT_PARTS) else None,
+    "amount-range": _reversed_range,
+    "amount-predicate": lambda table, row, rng: {"predicate": rng.choice([str(v) for v in table.field("predicate").enum
+                                                                         if v not in FUNDING])} if any(row[c] for c in FIGURE) else None,
+    "unfindable-source": lambda table, row, rng: {"url": "", rng.choice(["publisher", "published_date"]): ""} if row["url"] else None,
 }
 
 
