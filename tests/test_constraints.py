@@ -8,6 +8,7 @@ model, build, diff and the codebook.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def test_every_violation_is_reported_at_its_cell_and_nowhere_else(tmp_path):
                 if (t.name, f.name) not in keys for code, hook in violations(f)]
         for round_ in range(8):
             package = fixture_package(tmp_path / f"{fixture}-{round_}", fixture)
-            tables = {n: list(csv.reader((package / t.path).open(encoding="utf-8"))) for n, t in schemas.tables.items()}
+            tables = {n: list(csv.reader(io.StringIO((package / t.path).read_text(encoding="utf-8")))) for n, t in schemas.tables.items()}
             placed, later = [], []
             for name, field, code, hook in todo:
                 rows, col = tables[name], tables[name][0].index(field.name)
@@ -248,7 +249,7 @@ def test_every_row_rule_has_a_violation_reported_where_the_rule_says(tmp_path):
             package = fixture_package(tmp_path / f"{rule.code}-{fixture}", fixture)
             table, _ = load_package(package, reference_check=False)
             table = table.tables[rule.table]
-            rows = list(csv.reader((package / table.path).open(encoding="utf-8")))
+            rows = list(csv.reader(io.StringIO((package / table.path).read_text(encoding="utf-8"))))
             found = next(((j, change) for j in range(1, len(rows))
                           if (change := ROW_RULE_VIOLATIONS[rule.code](table, dict(zip(rows[0], rows[j])), rng))), None)
             if found is not None:
