@@ -1008,8 +1008,7 @@ def write_tables(out: Path, tables: dict[str, TableSpec], records: dict[str, lis
             for change in faults.edits[name]:
                 data = change(data)
             path.write_bytes(data)
-    loose = {id(r) for rs in faults.loose.values() for _, r in rs} if faults else set()
-    return {name: sum(id(r) not in loose for r in rows) for name, rows in records.items()}
+    return {name: len(rows) - (len(faults.loose.get(name, [])) if faults else 0) for name, rows in records.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
