@@ -69,13 +69,15 @@ def _too_short(field: FieldSpec, old: str, rng: random.Random) -> str | None:
     return None if field.pattern or field.enum is not None or n < 2 or not old else old[:n - 1].strip() or None
 
 
-def _bound(sign: int, exclusive: bool) -> Violation:
-    """Below a lower bound (sign -1) or above an upper one (+1), an integer either way."""
+def _past(prop: str) -> Violation:
+    """A whole number past the bound `prop`: above an upper one, below a lower one (strictly, so it
+    breaks an exclusive bound as well)."""
+    sign = 1 if prop.lower().endswith("maximum") else -1
+
     def violate(field: FieldSpec, old: str, rng: random.Random) -> str | None:
-        bound = field.constraint(("exclusive" + ("Maximum" if sign > 0 else "Minimum")) if exclusive else
-                                 ("maximum" if sign > 0 else "minimum"))
-        edge = (math.ceil(bound) if sign > 0 else math.floor(bound)) if not exclusive or bound != int(bound) else int(bound) - sign
-        return str(edge + sign * (1 + int(rng.random() * 1000))) if field.enum is None else None
+        bound = field.constraint(prop)
+        edge = math.ceil(bound) if sign > 0 else math.floor(bound)
+        return None if field.enum is not None else str(edge + sign * (1 + int(rng.random() * 1000)))
     return violate
 
 
@@ -112,8 +114,7 @@ CONSTRAINT_VIOLATIONS: dict[str, Violation | str] = {
     "pattern": _pattern,
     "minLength": _too_short,
     "maxLength": _too_long,
-    "minimum": _bound(-1, False), "maximum": _bound(+1, False),
-    "exclusiveMinimum": _bound(-1, True), "exclusiveMaximum": _bound(+1, True),
+    **{prop: _past(prop) for prop in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")},
     "partialDate": _invalid_date,
     "unique": "checked over the whole column: a value repeated from another row, not one cell's",
 }
