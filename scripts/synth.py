@@ -634,13 +634,16 @@ class Faults:
             in_pk, is_fk = f.name in tb.primary_key, fk_of(tb, f.name) is not None
             if (tb.name, f.name) == (self.redirects.get("resource"), self.redirects.get("new")):
                 continue  # an empty or misshapen target is reported as a broken redirect instead
+            # a key or reference left blank or misshapen would break references as well (the foreign-key kind's faults)
+            fits = {"required": not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)), "pattern": not (in_pk or is_fk),
+                    "invalid-date": not in_pk, "future-date": not in_pk}
             for code, hook in violations(f) + ([("future-date", self.future_date)] if f.partial_date else []):
-                if {"required": not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)), "pattern": not (in_pk or is_fk),
-                        "invalid-date": not in_pk, "future-date": not in_pk}.get(code, True):
+                if fits.get(code, True):
                     out.setdefault(code, []).append((f, hook))
         return out
 
     def future_date(self, f: FieldSpec, old: str, rng: random.Random) -> str:
+        """A date after today (future-date), at the precision of a day, month or year."""
         day = dt.date.fromordinal(self.future[0] + int(rng.random() * (self.future[1] - self.future[0]))).isoformat()
         return day[:rng.choice((10, 10, 7, 4))]
 
@@ -770,9 +773,11 @@ class Faults:
         """A row breaking one of the dataset's row rules (a figure incomplete, unfunded or a wrong range; a source unfindable)."""
         tb, breaks = self.t[table], ROW_RULE_VIOLATIONS[code]
         r = self.random_row(table, lambda r: breaks(tb, dict(zip(tb.field_names, r)), random.Random(0)) is not None)  # a probe
-        for column, value in (breaks(tb, dict(zip(tb.field_names, r)), self.rng) or {}).items() if r is not None else ():
+        if r is None:
+            return False
+        for column, value in breaks(tb, dict(zip(tb.field_names, r)), self.rng).items():
             r[self.col(table, column)] = value
-        return r is not None and self.add(table, next(x.column for x in ROW_RULES if x.code == code), code, [r])
+        return self.add(table, next(rule.column for rule in ROW_RULES if rule.code == code), code, [r])
 
     def claim_date(self, table: str, code: str) -> bool:
         """A claim undated, dated before its claimant was founded, or made by a person after death."""
