@@ -541,7 +541,6 @@ class Synth:
 BAD_BYTE, CR, QUOTE = "\ue000", "\ue001", "\ue002"  # marks in cells, replaced in the file once written
 FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations", "redirects", "sources", "actors")
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
-FUTURE_YEARS = 30
 RULE_FAULTS = {  # a dataset rule's code -> (table, Faults method breaking it)
     **{rule.code: (rule.table, "row_rule") for rule in ROW_RULES},
     **dict.fromkeys(("undated-claim", "claimant-not-founded", "claim-after-death"), ("claims", "claim_date")),
@@ -567,8 +566,6 @@ class Faults:
         self.edits: dict[str, list[Callable[[bytes], bytes]]] = {}  # applied to a table's file once written
         self.skipped: Counter = Counter()
         self.fresh = 0
-        today = dt.date.today()
-        self.future = (dt.date(today.year + 1, 1, 1).toordinal(), dt.date(today.year + FUTURE_YEARS, 12, 31).toordinal())
         self.links = {name: tb.sourced_by for name, tb in self.t.items() if tb.sourced_by}  # main -> (link, key)
         self.redirects = s.spec.extensions.get("redirects") or {}  # {resource, table, old, new} columns
         self.id_sets = {t: set(v) for t, v in s.ids.items()}
@@ -637,15 +634,10 @@ class Faults:
             # a key or reference left blank or misshapen would break references as well (the foreign-key kind's faults)
             fits = {"required": not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)), "pattern": not (in_pk or is_fk),
                     "invalid-date": not in_pk, "future-date": not in_pk}
-            for code, hook in violations(f) + ([("future-date", self.future_date)] if f.partial_date else []):
+            for code, hook in violations(f):
                 if fits.get(code, True):
                     out.setdefault(code, []).append((f, hook))
         return out
-
-    def future_date(self, f: FieldSpec, old: str, rng: random.Random) -> str:
-        """A date after today (future-date), at the precision of a day, month or year."""
-        day = dt.date.fromordinal(self.future[0] + int(rng.random() * (self.future[1] - self.future[0]))).isoformat()
-        return day[:rng.choice((10, 10, 7, 4))]
 
     def cell(self, table: str, code: str) -> bool:
         tb, cands, ends = self.t[table], self.breakers[table][code], dict(self.t[table].date_pairs)

@@ -1,7 +1,7 @@
 """A value that breaks one check of a field, for every field constraint, field type and text check.
 
 Each entry of `ihr.constraints` (CONSTRAINTS by property, FIELD_TYPES by name) and each text check
-(`ihr.checks.text.TEXT_CODES`) has a violation here: given a field, a valid value of it and a random
+(`ihr.checks.text.TEXT_CODES`), and the future-date rule, has a violation here: given a field, a valid value of it and a random
 source, a value that fails that check and no other check of the field, or None when the field
 cannot fail it alone. An entry that no single cell can break says why instead (a string).
 The dataset's row rules have theirs too (ROW_RULE_VIOLATIONS). tests/test_constraints.py writes
@@ -11,6 +11,7 @@ that cell, so every check is shown to fire; scripts/synth.py draws its faults fr
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 import re
@@ -91,6 +92,13 @@ def _not_a(kind: str) -> Violation:
     return lambda field, old, rng: rng.choice(words[kind])
 
 
+def _future(field: FieldSpec, old: str, rng: random.Random) -> str | None:
+    """A date in the next thirty years, at the precision of a day, month or year."""
+    today = dt.date.today()
+    first, last = dt.date(today.year + 1, 1, 1).toordinal(), dt.date(today.year + 30, 12, 31).toordinal()
+    return dt.date.fromordinal(first + int(rng.random() * (last - first))).isoformat()[:rng.choice((10, 10, 7, 4))]
+
+
 def _text(make: Callable[[str, random.Random], str]) -> Violation:
     """A text check's violation of a non-empty value, kept within the field's length."""
     def violate(field: FieldSpec, old: str, rng: random.Random) -> str | None:
@@ -122,6 +130,8 @@ TYPE_VIOLATIONS: dict[str, Violation | str] = {
     "string": "any text is a string",
     **{kind: _not_a(kind) for kind in ("number", "integer", "boolean")},
 }
+# The generic rules on one cell (`ihr.checks.semantic`), by code: they judge every partial-date field.
+DATE_RULE_VIOLATIONS: dict[str, Violation] = {"future-date": _future}
 TEXT_VIOLATIONS: dict[str, Violation] = {
     "untrimmed": _text(lambda old, rng: rng.choice([" " + old, old + " "])),
     "not-nfc": _text(lambda old, rng: old.replace("e", "e\u0301", 1) if "e" in old else old + " Cafe\u0301"),
@@ -165,6 +175,7 @@ def violations(field: FieldSpec) -> list[tuple[str, Violation]]:
     a length on a patterned field, whose pattern decides first, is left out)."""
     hooks = [(c.code, CONSTRAINT_VIOLATIONS[c.property]) for c in CONSTRAINTS if c.value(field) is not None]
     hooks += [("type", TYPE_VIOLATIONS[field.type])] if field.type in FIELD_TYPES else []
+    hooks += list(DATE_RULE_VIOLATIONS.items()) if field.partial_date else []
     hooks += [(code, TEXT_VIOLATIONS[code]) for code in TEXT_CODES] if free_text(field) else []
     return [(code, hook) for code, hook in hooks if callable(hook) and hook(field, "x", random.Random(0)) is not None]
 
