@@ -5,23 +5,21 @@
     python scripts/synth.py --claims 10000 --out /tmp/synth-10k-faulty --fault-rate 0.002 --seed 7
 
 The package is the repository's datapackage.json and schemas/ (copied, never edited) plus tables/*.csv.
-What a column may hold (type, enum, pattern, length, range, partial date), the keys, the foreign keys
-and the load order are the library's own reading of the schemas (`ihr.checks.descriptor.load_package`),
-and so are the dataset's declared rules: date pairs (`ihr:datePairs`), sourced tables (`ihr:sourcedBy`),
-parent chains (self-references), redirects (`ihr:redirects`) and which dataset rules run (`ihr:rules`);
-identifier formats and name folding are the validator's own. Only what no schema says is written
-here: row counts, the words prose is made of, and the coherence this dataset asks for (claims inside
-their claimant's life, a post for every person, a proposition for every contested question, figures
-only on funding claims). A sample of
-every table is checked against its schema before writing, so a schema change either flows through or
-stops the script naming the column. A clean package validates with no finding.
+Columns, keys, load order and the dataset's declared rules (`ihr:datePairs`, `ihr:sourcedBy`, chains,
+`ihr:redirects`, `ihr:rules`) are the library's reading of the schemas; identifier formats and name
+folding are the validator's. Only what no schema says is written here: row counts, words, and the
+coherence this dataset asks for (claims inside their claimant's life, a post for every person, a
+proposition for every contested question, figures only on funding claims). A sample of every table
+must pass the validator's own cell and text checks before writing, so a schema change flows through
+or stops the script naming the row. A clean package validates with no finding.
 
-With --fault-rate R, about R of the rows of each table (and at least one of every kind that applies)
-carry one fault each, of every kind `ihr validate` detects at row level, plus one of each file-level
-fault (BOM, invalid UTF-8, CR line end, missing final newline, unterminated quote, blank row);
---header-faults adds header faults. DIR/faults.json lists each fault as {"path", "line", "column",
-"code"} (physical line, header = 1; column null for whole-row faults). Faults that would hide others
-or crash a reader (a missing, empty or UTF-16 file, descriptor faults) are not injected.
+With --fault-rate R, about R of the rows of each table (at least one of every kind that applies)
+carry one fault each: every cell check's violation from `ihr.violations`, key, reference and
+dataset-rule faults, ragged and blank rows, plus one of each file fault (BOM, invalid UTF-8, CR line
+end, missing final newline, unterminated quote); --header-faults adds header faults. DIR/faults.json
+lists each as {"path", "line", "column", "code"} (physical line, header = 1; column null for
+whole-row faults). Faults that would hide others or crash a reader (a missing, empty or UTF-16 file,
+descriptor faults) are not injected.
 """
 
 from __future__ import annotations
@@ -43,6 +41,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parent.parent
 try:
     import ihr  # noqa: F401
@@ -51,7 +51,11 @@ except ImportError:  # run from a checkout without `pip install -e .`
 from ihr.dataset.crosswalk import IDENTIFIER_FORMATS  # noqa: E402
 from ihr.checks.descriptor import load_package  # noqa: E402
 from ihr.dataset.duplicates import name_key  # noqa: E402
+from ihr.checks.row_rules import ROW_RULES  # noqa: E402
+from ihr.dataset.row_rules import AMOUNT_PARTS, ROW_RULE_VIOLATIONS  # noqa: E402
+from ihr.checks.text import text_problems  # noqa: E402
 from ihr.package import FieldSpec, ForeignKey, PackageSpec, TableSpec  # noqa: E402
+from ihr.violations import Violation, cell_codes, free_text, violations  # noqa: E402
 
 Row = list  # one record, cells in schema order
 
@@ -85,7 +89,6 @@ OPTIONAL_FILL = 0.3  # share of an optional column's cells that hold a value, un
 FILL = {"url": 0.95, "country_code": 0.85, "location": 0.7, "accessed_date": 0.6, "author": 0.5, "locator": 0.6,
         "evidence_url": 0.6, "archive_url": 0.25, "date_end": 0.2, "start_date": 0.35, "end_date": 0.1}
 MONEY_PREDICATES = ("funds",)  # the validator also allows cuts_support_to; figures stay on funding
-AMOUNT_PARTS = ("currency", "amount_period", "amount_qualifier", "amount_basis")  # all or none (amount-incomplete)
 AMOUNT_STEP = 250_000
 CURRENCY_PER_USD = {"USD": 1.0, "EUR": 0.9, "GBP": 0.65, "IRR": 30000.0}
 DUPLICATE_SHIFT_DAYS = 30  # a claim that would repeat another moves to a day at most this far off
@@ -145,7 +148,6 @@ CORE_ACTORS = [  # (id, name, type, parent, start): the actors the dataset is ab
     ("syria", "Syria", "state", "", ""), ("houthis", "Houthis", "armed_group", "", "1994"),
     ("qatar", "Qatar", "state", "", ""), ("european-union", "European Union", "intergovernmental_organization", "", "1993-11-01"),
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def hexid(n: int) -> str:
@@ -177,44 +179,6 @@ def pd_last(s: str) -> int:
     return dt.date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
 
 
-def partial_date_valid(s: str) -> bool:
-    try:
-        return len(s) in (4, 7, 10) and s[:4] != "0000" and pd_first(s) > 0
-    except ValueError:
-        return False
-
-
-# --------------------------------------------------------------------------------------------------
-# The schema, as the library reads it
-
-
-def problems(f: FieldSpec, value: str) -> list[str]:
-    """Row-level codes a value earns under its field's constraints (the validator's cell checks)."""
-    if value == "":
-        return ["required"] if f.required else []
-    numeric = f.type in ("integer", "number")
-    if numeric and not re.fullmatch(r"[+-]?[0-9]+" if f.type == "integer" else r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", value):
-        return ["type"]
-    out = []
-    if f.enum is not None and ((float(value) not in map(float, f.enum)) if numeric else value not in f.enum):
-        out.append("enum")
-    if f.pattern and not re.search(f.pattern, value):
-        out.append("pattern")
-    if (f.max_length is not None and len(value) > f.max_length) or (f.min_length is not None and len(value) < f.min_length):
-        out.append("length")
-    if numeric and f.minimum is not None and float(value) < f.minimum:
-        out.append("minimum")
-    if numeric and f.maximum is not None and float(value) > f.maximum:
-        out.append("maximum")
-    if f.partial_date and "pattern" not in out and not partial_date_valid(value):
-        out.append("invalid-date")
-    return out
-
-
-def free_text(f: FieldSpec) -> bool:
-    return f.type == "string" and f.enum is None and f.pattern is None and not f.partial_date
-
-
 def fk_of(tb: TableSpec, name: str) -> ForeignKey | None:
     return next((fk for fk in tb.foreign_keys if fk.fields == (name,)), None)
 
@@ -237,6 +201,7 @@ class Synth:
         self.pick: Callable[[Any], Any] = lambda seq, rnd=rnd, int=int, len=len: seq[int(rnd() * len(seq))]
         self.rows: dict[str, list[Row]] = {}
         self.ids: dict[str, list[str]] = {}
+        self.con = duckdb.connect()  # the validator's cell checks, on samples of what is written; closed once written
 
     def count(self, table: str) -> int:
         return max(MIN_ROWS.get(table, 1), int(self.n * ROWS_PER_CLAIM[table]))
@@ -263,7 +228,7 @@ class Synth:
             hi = f.maximum if f.maximum is not None else lo + 1000
             make = lambda: str(int(lo + rnd() * (hi - lo)))  # noqa: E731
         elif f.pattern:
-            samples = [s for s in PATTERN_SAMPLES if not problems(f, s)]
+            samples = [s for s, bad in zip(PATTERN_SAMPLES, cell_codes([f], [[s] for s in PATTERN_SAMPLES], self.con)) if not bad]
             if not samples:
                 raise SystemExit(f"synth: no value fits {tb.name}.{f.name} (pattern {f.pattern!r}); add one to PATTERN_SAMPLES")
             make = lambda: pick(samples)  # noqa: E731
@@ -291,12 +256,12 @@ class Synth:
         self.check(tb, rows)
 
     def check(self, tb: TableSpec, rows: list[Row]) -> None:
-        """A sample of every column must satisfy its schema: stop, naming it, if the schema moved on."""
-        for r in rows[::max(1, len(rows) // 400)]:
-            for f, v in zip(tb.fields, r):
-                bad = problems(f, v)
-                if bad or (v and (v != v.strip() or v[0] in FORMULA_START or unicodedata.normalize("NFC", v) != v)):
-                    raise SystemExit(f"synth: generated {tb.name}.{f.name} = {v!r} breaks the schema ({bad}); update scripts/synth.py")
+        """A sample of every column must pass the validator's cell and text checks: stop, naming it, if the schema moved on."""
+        sample = rows[::max(1, len(rows) // 400)]
+        for r, bad in zip(sample, cell_codes(tb.fields, sample, self.con)):
+            bad |= {(f.name, code) for f, v in zip(tb.fields, r) if v for code, _ in text_problems(v)}
+            if bad:
+                raise SystemExit(f"synth: generated {tb.name} row {r} fails {sorted(bad)}; update scripts/synth.py")
 
     def generate(self, extra_redirects: int = 0) -> None:
         """Tables in load order: a table with a method of its name gets it, one keyed by two foreign keys its links."""
@@ -313,6 +278,7 @@ class Synth:
                 self.rows[name] = []
             if name == "claims":
                 self.propositions()
+        self.con.close()
 
     def sorted_ids(self, name: str, recs: list) -> None:
         recs.sort(key=operator.itemgetter(0))
@@ -362,7 +328,7 @@ class Synth:
             title = pick(HEADLINES).format(a=pick(names), b=pick(names), p=pick(PLACES), x=pick(HEADLINE_X))
             recs.append((sid, po, ps, pub, fit(title, 30, 120, pick)))
         self.sorted_ids("sources", recs)
-        ids, access_lo = self.ids["sources"], dt.date(2020, 1, 1).toordinal()
+        access_lo = dt.date(2020, 1, 1).toordinal()
 
         def original(i: int, po: int) -> str:
             """An earlier row (no cycle) published no later (derived-before-original), or none."""
@@ -578,18 +544,15 @@ class Synth:
 # --------------------------------------------------------------------------------------------------
 # Faults
 
-
-class Raw(str):
-    """A line written as-is (blank row, unterminated quote), never sorted."""
-
-
-BAD_BYTE_MARK = "\ue000\ue001"  # replaced by an invalid UTF-8 byte once the file is written
-CELL_CODES = ("required", "enum", "type", "minimum", "maximum", "pattern", "length", "invalid-date", "untrimmed", "not-nfc",
-              "control-character", "formula-injection", "future-date")
-SCHEMA_CODES = CELL_CODES[:8]  # the codes `problems` can confirm before a fault is recorded
+BAD_BYTE, CR, QUOTE = "\ue000", "\ue001", "\ue002"  # marks in cells, replaced in the file once written
 FILE_FAULT_TABLES = ("event_actors", "events", "claim_sources", "claim_relations", "redirects", "sources", "actors")
 HEADER_KINDS = ("extra-header", "missing-header", "header-order", "blank-header", "duplicate-header")
-FUTURE_YEARS = 30
+RULE_FAULTS = {  # a dataset rule's code -> (table, Faults method breaking it)
+    **{rule.code: (rule.table, "row_rule") for rule in ROW_RULES},
+    **dict.fromkeys(("undated-claim", "claimant-not-founded", "claim-after-death"), ("claims", "claim_date")),
+    "proposition-event": ("claims", "proposition_event"), "identifier-format": ("actor_identifiers", "identifier_format"),
+    **dict.fromkeys(("duplicate-source", "unused-source"), ("sources", "source_fault")),
+}
 
 
 class Faults:
@@ -598,21 +561,17 @@ class Faults:
     def __init__(self, s: Synth, rate: float, header_faults: bool):
         self.s, self.t, self.rows, self.rate, self.header_faults = s, s.t, s.rows, rate, header_faults
         self.rng = random.Random(s.rng.random())
-        self.rnd = self.rng.random
+        self.rnd, self.pick = self.rng.random, s.pick
         self.touched: set[int] = set()  # id() of rows that carry a fault
         self.deleted: set[int] = set()
         self.reserved_actors: set[str] = set()  # actors whose dates and type claims' faults rely on
         self.entries: list[dict] = []
-        self.cr_rows: set[int] = set()
-        self.raw_after: dict[str, list[tuple[str | None, Raw]]] = {}
-        self.header: dict[str, list[str]] = {}
-        self.no_final_newline: set[str] = set()
-        self.bom: set[str] = set()
-        self.bad_byte_tables: set[str] = set()
+        self.loose: dict[str, list[tuple[bool, Row]]] = {}  # (at the end?, row): blank and unterminated lines, placed last
         self.ragged_rows: dict[str, list[Row]] = {}
+        self.header: dict[str, list[str]] = {}
+        self.edits: dict[str, list[Callable[[bytes], bytes]]] = {}  # applied to a table's file once written
         self.skipped: Counter = Counter()
         self.fresh = 0
-        self.future = (dt.date(dt.date.today().year + 1, 1, 1).toordinal(), dt.date(dt.date.today().year + FUTURE_YEARS, 12, 31).toordinal())
         self.links = {name: tb.sourced_by for name, tb in self.t.items() if tb.sourced_by}  # main -> (link, key)
         self.redirects = s.spec.extensions.get("redirects") or {}  # {resource, table, old, new} columns
         self.id_sets = {t: set(v) for t, v in s.ids.items()}
@@ -623,14 +582,16 @@ class Faults:
             self.link_index[main] = (list(map(operator.itemgetter(self.col(link, key)), self.rows[link])), self.rows[link][:])
             if link in CITING:
                 self.cites.update(map(operator.itemgetter(self.col(link, "source_id")), self.rows[link]))
+        self.breakers = {name: self.cell_breakers(tb) for name, tb in self.t.items()}
         self.claimant_ids = set(map(operator.itemgetter(self.col("claims", "claimant_id")), self.rows["claims"]))
 
     def col(self, table: str, name: str) -> int:
         return self.t[table].field_names.index(name)
 
-    def add(self, table: str, column: str | None, code: str, rows: list, how: str = "row") -> bool:
-        self.entries.append({"path": self.t[table].path, "table": table, "column": column, "code": code, "rows": rows, "how": how})
-        self.touched.update(id(r) for r in rows)
+    def add(self, table: str, column: str | None, code: str, rows: list[Row], at: str = "row") -> bool:
+        """Record a fault at the last line of `rows`, or `at` the header ("line1") or the file's last line ("last")."""
+        self.entries.append({"path": self.t[table].path, "table": table, "column": column, "code": code, "rows": rows, "at": at})
+        self.touched.update(map(id, rows))
         return True
 
     def free(self, row: Row) -> bool:
@@ -643,7 +604,7 @@ class Faults:
             cond = lambda r: r[ia] not in self.reserved_actors and (inner is None or inner(r))  # noqa: E731
         for _ in range(tries if rows else 0):
             r = rows[int(self.rnd() * len(rows))]
-            if isinstance(r, list) and self.free(r) and (cond is None or cond(r)):
+            if self.free(r) and (cond is None or cond(r)):
                 return r
         return None
 
@@ -655,11 +616,12 @@ class Faults:
         self.fresh += 1
         return f"{stem}-synthetic-{hexid(self.fresh)}"
 
-    def misspell(self, value: str, taken: set[str]) -> str:
+    def misspell(self, value: str, taken: set[str], field: FieldSpec) -> str:
+        """A letter doubled or dropped: an id of the field's form that is not taken."""
         for _ in range(100):
             i = int(self.rnd() * len(value))
             out = value[:i] + value[i] + value[i:] if self.rnd() < 0.5 else value[:i] + value[i + 1:]
-            if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", out) and out != value and out not in taken:
+            if (not field.pattern or re.search(field.pattern, out)) and out != value and out not in taken:
                 return out
         return value + "x"
 
@@ -668,62 +630,34 @@ class Faults:
         return rows[bisect.bisect_left(keys, key):bisect.bisect_right(keys, key)]
 
     # cells -----------------------------------------------------------------------------------------
-    def cell_candidate(self, tb: TableSpec, f: FieldSpec, code: str) -> bool:
-        in_pk, is_fk = f.name in tb.primary_key, fk_of(tb, f.name) is not None
-        if (tb.name, f.name) == (self.redirects.get("resource"), self.redirects.get("new")):
-            return False  # an empty or misshapen target is reported as a broken redirect instead
-        return {"required": f.required and not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)),
-                "enum": f.enum is not None, "type": f.type in ("integer", "number"),
-                "minimum": f.minimum is not None and f.type in ("integer", "number"),
-                "maximum": f.maximum is not None and f.type in ("integer", "number"),
-                "pattern": bool(f.pattern) and f.enum is None and not in_pk and not is_fk,
-                "length": f.max_length is not None and free_text(f),
-                "invalid-date": f.partial_date and not in_pk, "future-date": f.partial_date and not in_pk,
-                }.get(code, free_text(f))
+    def cell_breakers(self, tb: TableSpec) -> dict[str, list[tuple[FieldSpec, Violation]]]:
+        """By finding code, the fields whose cells may carry it alone and how to break them (`ihr.violations`)."""
+        out: dict[str, list[tuple[FieldSpec, Violation]]] = {}
+        for f in tb.fields:
+            in_pk, is_fk = f.name in tb.primary_key, fk_of(tb, f.name) is not None
+            if (tb.name, f.name) == (self.redirects.get("resource"), self.redirects.get("new")):
+                continue  # an empty or misshapen target is reported as a broken redirect instead
+            # a key or reference left blank or misshapen would break references as well (the foreign-key kind's faults)
+            fits = {"required": not (in_pk and (is_fk or (tb.name, f.name) in self.referenced)), "pattern": not (in_pk or is_fk),
+                    "invalid-date": not in_pk, "future-date": not in_pk}
+            for code, hook in violations(f):
+                if fits.get(code, True):
+                    out.setdefault(code, []).append((f, hook))
+        return out
 
     def cell(self, table: str, code: str) -> bool:
-        tb = self.t[table]
-        cands = [f for f in tb.fields if self.cell_candidate(tb, f, code)]
-        ends = dict(tb.date_pairs)
-        for _ in range(20 if cands else 0):
-            f = self.s.pick(cands)
+        tb, cands, ends = self.t[table], self.breakers[table][code], dict(self.t[table].date_pairs)
+        for _ in range(20):
+            f, hook = self.pick(cands)
             i, end = tb.field_names.index(f.name), ends.get(f.name)
             # a future start would also put its end before it; anything but `required` changes a value
             r = self.random_row(table, lambda r: (code == "required" or r[i] != "") and (code != "future-date" or (
                 self.lifetime_free(table, r) and not (end and r[self.col(table, end)]))))
-            new = None if r is None else self.bad_value(f, code, r[i])
-            if new is None:
-                continue
-            if code in SCHEMA_CODES and code not in problems(f, new):
-                raise AssertionError(f"{table}.{f.name}: {new!r} does not earn {code}")
-            r[i] = new
-            return self.add(table, f.name, code, [r])
+            new = None if r is None else hook(f, r[i], self.rng)
+            if new is not None and new != r[i]:
+                r[i] = new
+                return self.add(table, f.name, code, [r])
         return False
-
-    def bad_value(self, f: FieldSpec, code: str, old: str) -> str | None:
-        pick, rnd, limit = self.s.pick, self.rnd, f.max_length or 10 ** 6
-        y = old[:4] if old[:4].isdigit() else "2010"
-        cands = {
-            "required": lambda: [""], "type": lambda: ["n/a", "about 5 million", "1,5", "high"] if f.type == "number" else ["high", "2.5", "one"],
-            "enum": lambda: [str(int(max(map(float, f.enum or [0]))) + 1), "0"] if f.type in ("integer", "number") else
-                    [old.capitalize(), old.upper(), old + "s", old.replace("_", " "), "unknown"],
-            "minimum": lambda: [str(int(f.minimum or 0) - 1 - int(rnd() * 1000) * 1000)], "maximum": lambda: [str(int(f.maximum or 0) + 1 + int(rnd() * 1000))],
-            # no typo of 4, 7 or 10 characters in a date: the validator reads those as dates
-            "pattern": lambda: [c for c in (f"{old} ?", f"#{old}", f"{old.upper()}!", old.lower(), f"{old}  x", old.replace("https://", ""),
-                                    f"{y}/{old[5:7] or '01'}", f"ca. {y}") if not (f.partial_date and len(c) in (4, 7, 10))],
-            "length": lambda: [fit(" ".join(FILLERS), limit + 1, limit + 40, pick)],
-            "invalid-date": lambda: [f"{y}-02-30", f"{y}-13", f"{y}-04-31", f"{y}-00", "0000", f"{y}-06-31"],
-            "future-date": lambda: [s[:n] for s in [dt.date.fromordinal(self.future[0] + int(rnd() * (self.future[1] - self.future[0]))).isoformat()]
-                            for n in (10, 10, 7, 4)],
-            "untrimmed": lambda: [" " + old, old + " "], "not-nfc": lambda: [old.replace("e", "e\u0301", 1) if "e" in old else old + " Cafe\u0301"],
-            "control-character": lambda: [old.replace(" ", ch, 1) if ch == "\n" or rnd() < 0.5 else old.replace(" ", " " + ch, 1)
-                                  for ch in ("\n", "\n", "\x07", "\x0b", "\x1b", "\x0c", "\x1f", "\x7f")],
-            "formula-injection": lambda: [(p + old)[:limit].rstrip() for p in ("=", "+", "-", "@", '=HYPERLINK("https://example.org","', "\t")],
-        }[code]()
-        if code in ("pattern", "enum"):
-            cands = [c for c in cands if c and problems(f, c) == [code]]
-        cands = [c for c in cands if c != old and (code in ("length", "formula-injection") or len(c) <= limit)]
-        return pick(cands) if cands else None
 
     # rows and keys ---------------------------------------------------------------------------------
     def primary_key(self, table: str) -> bool:
@@ -739,15 +673,15 @@ class Faults:
         if "url" in tb.field_names and dup[self.col(table, "url")]:
             dup[self.col(table, "url")] += "?copy=1"
         self.rows[table].append(dup)
-        return self.add(table, ",".join(tb.primary_key), "primary-key", [r, dup], how="max")
+        return self.add(table, ",".join(tb.primary_key), "primary-key", [r, dup])
 
     def foreign_key(self, table: str) -> bool:
         """A misspelt reference; a source link only where its row keeps another link and the source another citation."""
         tb = self.t[table]
         fks = [fk for fk in tb.foreign_keys if len(fk.fields) == 1 and fk.resource in self.id_sets]
         main = next((m for m, (link, _) in self.links.items() if link == table), None)
-        for _ in range(30 if fks else 0):
-            fk = self.s.pick(fks)
+        for _ in range(30):
+            fk = self.pick(fks)
             i = self.col(table, fk.fields[0])
 
             def ok(r: Row) -> bool:
@@ -759,36 +693,34 @@ class Faults:
             if r is not None:
                 if main is not None:
                     self.cites[r[self.col(table, "source_id")]] -= 1
-                r[i] = self.misspell(r[i], self.id_sets[fk.resource])
+                r[i] = self.misspell(r[i], self.id_sets[fk.resource], tb.fields[i])
                 return self.add(table, fk.fields[0], "foreign-key", [r])
         return False
 
     def missing_source(self, table: str) -> bool:
+        """A row whose every source link is deleted."""
         link, key = self.links[table]
         ki, si = self.col(table, key), self.col(link, "source_id")
         r = self.random_row(table, lambda r: all(self.free(x) and self.cites[x[si]] >= 2 for x in self.linked(table, r[ki])))
-        if r is None:
-            return False
-        for x in self.linked(table, r[ki]):
+        for x in self.linked(table, r[ki]) if r is not None else ():
             self.deleted.add(id(x))
             self.cites[x[si]] -= 1
-        return self.add(table, key, "missing-source", [r])
+        return r is not None and self.add(table, key, "missing-source", [r])
 
     def date_order(self, table: str) -> bool:
-        a, b = self.s.pick(self.t[table].date_pairs)
+        a, b = self.pick(self.t[table].date_pairs)
         r = self.random_row(table, lambda r: self.lifetime_free(table, r))
         if r is None:
             return False
         so = MIN_O + 800 + int(self.rnd() * (MAX_O - MIN_O - 800))
-        r[self.col(table, a)] = self.s.pick(FORMATS)[so - MIN_O]
+        r[self.col(table, a)] = self.pick(FORMATS)[so - MIN_O]
         r[self.col(table, b)] = DAY_S[min(so - 1 - int(self.rnd() * 700), pd_first(r[self.col(table, a)]) - 1) - MIN_O]
         return self.add(table, b, "date-order", [r])
 
     def cycle(self, table: str) -> bool:
         """A chain (parent, derived-from) that comes back: an actor its own parent, or a loop of two or three."""
-        chain = self.s.pick(self.t[table].chains)
-        key, parent = chain.reference_fields[0], chain.fields[0]
-        ki, pi = self.col(table, key), self.col(table, parent)
+        chain = self.pick(self.t[table].chains)
+        ki, pi = self.col(table, chain.reference_fields[0]), self.col(table, chain.fields[0])
         size = 1 if table == "actors" and self.rnd() < 0.3 else (2 if table == "actors" else 3)
         members: list[Row] = []
         for _ in range(size):
@@ -798,18 +730,15 @@ class Faults:
             members.append(r)
         for j, m in enumerate(members):
             m[pi] = members[(j + 1) % size][ki]
-        for m in members:
-            self.add(table, parent, "cycle", [m])
-        return True
+        return all(self.add(table, chain.fields[0], "cycle", [m]) for m in members)
 
     def self_relation(self, table: str) -> bool:
         tb = self.t[table]
-        a, b = (k for k in tb.primary_key if fk_of(tb, k))
+        a, b = (self.col(table, k) for k in tb.primary_key if fk_of(tb, k))
         r = self.random_row(table)
-        if r is None:
-            return False
-        r[self.col(table, b)] = r[self.col(table, a)]
-        return self.add(table, b, "self-relation", [r])
+        if r is not None:
+            r[b] = r[a]
+        return r is not None and self.add(table, tb.field_names[b], "self-relation", [r])
 
     def ragged(self, table: str, code: str) -> bool:
         """A new row (fresh key, valid references) with one cell too many or too few; the validator skips it."""
@@ -832,34 +761,27 @@ class Faults:
         self.ragged_rows.setdefault(table, []).append(new)
         return self.add(table, None, code, [new])
 
-    def blank_row(self, table: str) -> bool:
-        raw = Raw("\n")
-        self.raw_after.setdefault(table, []).append((None, raw))
-        return self.add(table, None, "blank-row", [raw], how="raw")
+    def loose_line(self, table: str, code: str, row: Row, at_end: bool = False) -> bool:
+        """A line placed after sorting: a blank one anywhere, an unterminated quote at the end."""
+        self.loose.setdefault(table, []).append((at_end, row))
+        return self.add(table, None, code, [row])
 
     # rules of this dataset -------------------------------------------------------------------------
-    def amount(self, table: str, code: str) -> bool:
-        """A figure without its currency or period, on a predicate that carries none, or a range the wrong way round."""
-        c = {k: self.col(table, k) for k in ("amount", "amount_low", "amount_high", "amount_qualifier", "predicate")}
-        r = self.random_row(table, lambda r: r[c["amount"]] != "" or (code == "amount-range" and r[c["amount_low"]] != ""))
+    def row_rule(self, table: str, code: str) -> bool:
+        """A row breaking one of the dataset's row rules (a figure incomplete, unfunded or a wrong range; a source unfindable)."""
+        tb, breaks = self.t[table], ROW_RULE_VIOLATIONS[code]
+        r = self.random_row(table, lambda r: breaks(tb, dict(zip(tb.field_names, r)), random.Random(0)) is not None)  # a probe
         if r is None:
             return False
-        if code == "amount-incomplete":
-            r[self.col(table, self.rng.choice(AMOUNT_PARTS))] = ""
-        elif code == "amount-predicate":
-            r[c["predicate"]] = self.rng.choice([str(v) for v in self.t[table].field("predicate").enum if v not in ("funds", "cuts_support_to")])
-        elif r[c["amount_qualifier"]] == "range":  # bounds the wrong way round
-            low, high = int(r[c["amount_low"]]), int(r[c["amount_high"]])
-            r[c["amount_low"]], r[c["amount_high"]] = str(max(low, high) + AMOUNT_STEP), str(min(low, high))
-        else:  # a bound on a figure that is not a range
-            r[c["amount_low"]] = r[c["amount"]]
-        return self.add(table, "amount_low" if code == "amount-range" else "amount", code, [r])
+        for column, value in breaks(tb, dict(zip(tb.field_names, r)), self.rng).items():
+            r[self.col(table, column)] = value
+        return self.add(table, next(rule.column for rule in ROW_RULES if rule.code == code), code, [r])
 
     def claim_date(self, table: str, code: str) -> bool:
         """A claim undated, dated before its claimant was founded, or made by a person after death."""
         ic, idt = self.col(table, "claimant_id"), self.col(table, "claimed_date")
         ia, it, isd, ied = (self.col("actors", k) for k in ("actor_id", "actor_type", "start_date", "end_date"))
-        actors = [a for a in self.rows["actors"] if isinstance(a, list) and self.free(a)]
+        actors = [a for a in self.rows["actors"] if self.free(a)]
         if code == "undated-claim":
             r = self.random_row(table, lambda r: r[idt] != "")
         elif code == "claim-after-death":
@@ -881,46 +803,40 @@ class Faults:
         self.reserved_actors.add(r[ic])
         return self.add(table, "claimed_date", code, [r])
 
-    def proposition_event(self, table: str) -> bool:
+    def proposition_event(self, table: str, code: str) -> bool:
         """A claim whose proposition names an event, moved to no event or another one."""
         ie, ip = self.col(table, "event_id"), self.col(table, "proposition_id")
         pe, pp = self.col("propositions", "event_id"), self.col("propositions", "proposition_id")
-        event_of = {p[pp]: p[pe] for p in self.rows["propositions"] if isinstance(p, list) and p[pe]}
-        cands = [r for r in self.rows[table] if isinstance(r, list) and r[ip] in event_of and r[ie] == event_of[r[ip]] and self.free(r)]
+        event_of = {p[pp]: p[pe] for p in self.rows["propositions"] if p[pe]}
+        cands = [r for r in self.rows[table] if r[ip] in event_of and r[ie] == event_of[r[ip]] and self.free(r)]
         if not cands:
             return False
         r = self.rng.choice(cands)
-        other = self.s.pick(self.s.ids["events"]) if self.rnd() < 0.5 else ""
+        other = self.pick(self.s.ids["events"]) if self.rnd() < 0.5 else ""
         r[ie] = other if other != r[ie] else ""
         return self.add(table, "event_id", "proposition-event", [r])
 
-    def identifier_format(self, table: str) -> bool:
+    def identifier_format(self, table: str, code: str) -> bool:
+        """An identifier lowercased or given a leading zero, out of its scheme's format."""
         isch, iid = self.col(table, "scheme"), self.col(table, "identifier")
         r = self.random_row(table, lambda r: (IDENTIFIER_FORMATS.get(r[isch]) or (None,))[0] is not None)
         if r is None:
             return False
         pattern, old = IDENTIFIER_FORMATS[r[isch]][0], r[iid]
-        new = next((v for v in (old.lower(), old[:1] + "0" + old[1:], "0" + old) if not re.fullmatch(pattern, v)), None)
-        if new is None or problems(self.t[table].field("identifier"), new):
-            return False
-        r[iid] = new
-        return self.add(table, "identifier", "identifier-format", [r])
+        r[iid] = next((v for v in (old.lower(), old[:1] + "0" + old[1:], "0" + old) if not re.fullmatch(pattern, v)), old)
+        return r[iid] != old and self.add(table, "identifier", "identifier-format", [r])
 
     def source_fault(self, table: str, code: str) -> bool:
-        """A source that cannot be found, one with another's url, or one nothing cites."""
+        """A source with another's url, or one nothing cites."""
         iu, ia, isid = self.col(table, "url"), self.col(table, "archive_url"), self.col(table, "source_id")
         r = self.random_row(table, lambda r: r[iu] != "" and (code != "unused-source" or r[self.col(table, "derived_from_id")] == ""))
         if r is None:
             return False
-        if code == "unfindable-source":
-            r[iu] = r[ia] = r[self.col(table, self.rng.choice(["publisher", "published_date"]))] = ""
-            return self.add(table, "url", code, [r])
         if code == "duplicate-source":
             b = self.random_row(table, lambda b: b is not r and b[iu] != "")
-            if b is None:
-                return False
-            b[iu] = r[iu]
-            return self.add(table, "url", code, [r, b], how="max")
+            if b is not None:
+                b[iu] = r[iu]
+            return b is not None and self.add(table, "url", code, [r, b])
         new = list(r)
         new[isid] = sid = self.fresh_id("uncited-source")
         new[iu], new[ia] = f"https://example.org/uncited/{sid}", ""
@@ -936,99 +852,91 @@ class Faults:
             return False
         if self.rnd() < 0.5:
             used = self.rng.choice(self.s.ids[r[itab]])
-            if any(isinstance(x, list) and x[io] == used for x in self.rows[table]):
+            if any(x[io] == used for x in self.rows[table]):
                 return False
             r[io] = used
             return self.add(table, old, "redirect", [r])
-        r[inew] = self.misspell(r[inew], self.id_sets[r[itab]])
+        r[inew] = self.misspell(r[inew], self.id_sets[r[itab]], self.t[table].fields[inew])
         return self.add(table, new, "redirect", [r])
 
     # files and headers -----------------------------------------------------------------------------
+    def edit(self, table: str, change: Callable[[bytes], bytes]) -> None:
+        self.edits.setdefault(table, []).append(change)
+
     def file_faults(self) -> None:
         """BOM, CR line end, missing final newline, unterminated quote, invalid UTF-8: one each, in distinct tables."""
         for kind, table in zip(("bom", "line-ending", "final-newline", "malformed-csv", "encoding"),
                                [n for n in FILE_FAULT_TABLES if self.rows.get(n)]):
             tb = self.t[table]
             if kind == "bom":
-                self.bom.add(table)
-                self.add(table, None, "bom", [], how="line1")
-            elif kind == "line-ending":
+                self.edit(table, lambda data: b"\xef\xbb\xbf" + data)
+                self.add(table, None, "bom", [], at="line1")
+            elif kind == "line-ending":  # marked in a column no header fault removes; the row's line end becomes CR LF
                 r = self.random_row(table)
-                self.cr_rows.add(id(r))
+                r[next((j for j, f in enumerate(tb.fields) if f.required and f.name not in tb.primary_key), 0)] += CR
+                self.edit(table, lambda data: re.sub(re.escape(CR.encode()) + rb"([^\n]*)\n", rb"\1\r\n", data, count=1))
                 self.add(table, None, "line-ending", [r])
             elif kind == "final-newline":
-                self.no_final_newline.add(table)
-                self.add(table, None, "line-ending", [], how="last")
+                self.edit(table, lambda data: data.removesuffix(b"\n"))
+                self.add(table, None, "line-ending", [], at="last")
             elif kind == "malformed-csv":
-                raw = Raw('"' + ",".join(["unterminated quote: " + FILLERS[0]] + [""] * (len(tb.fields) - 1)) + "\n")
-                self.raw_after.setdefault(table, []).append(("end", raw))
-                self.add(table, None, "malformed-csv", [raw], how="raw")
+                self.edit(table, lambda data: data.replace(QUOTE.encode(), b'"'))
+                self.loose_line(table, "malformed-csv", [QUOTE + "unterminated quote: " + FILLERS[0]] + [""] * (len(tb.fields) - 1), True)
             else:
                 text = [i for i, f in enumerate(tb.fields) if free_text(f)]
                 r = self.random_row(table, lambda r: any(r[i] for i in text))
                 if r is not None:
                     i = next(i for i in text if r[i])
-                    r[i] = r[i].replace(" ", " " + BAD_BYTE_MARK, 1) if " " in r[i] else r[i] + BAD_BYTE_MARK
-                    self.bad_byte_tables.add(table)
+                    r[i] = r[i].replace(" ", " " + BAD_BYTE, 1) if " " in r[i] else r[i] + BAD_BYTE
+                    self.edit(table, lambda data: data.replace(BAD_BYTE.encode(), b"\xe9"))
                     self.add(table, None, "encoding", [r])
 
     def header_faults_in(self, tables: list[str]) -> None:
         """One header fault per table, after every row fault: columns move, so rows must already be final."""
         for kind in HEADER_KINDS:
-            for table in (t for t in tables if t not in self.header and self.rows.get(t)):
-                tb = self.t[table]
-                header, rows = list(tb.field_names), self.rows[table] + self.ragged_rows.get(table, [])
-                optional = [j for j, f in enumerate(tb.fields) if not f.required and f.name not in tb.primary_key]
-                swappable = [j for j in range(len(header) - 1) if not {j, j + 1} & set(pk_index(tb))]
-                if kind in ("extra-header", "blank-header", "duplicate-header"):
-                    name = {"extra-header": "extra_notes", "blank-header": "", "duplicate-header": header[-1]}[kind]
-                    header.append(name)
-                    for r in rows:
-                        r.append("")
-                    self.add(table, name, kind, [], how="line1")
-                elif kind == "missing-header" and optional:
-                    gone = header.pop(optional[-1])
-                    self.entries = [e for e in self.entries if not (e["table"] == table and e["column"] == gone)]
-                    self.add(table, gone, kind, [], how="line1")
-                    for r in rows:
-                        if len(r) > 1:
-                            del r[optional[-1] if len(r) > optional[-1] else -1]  # a ragged row stays ragged
-                elif kind == "header-order" and swappable:
-                    j = swappable[0]
-                    for seq in [header, *rows]:
-                        if len(seq) > j + 1:
-                            seq[j], seq[j + 1] = seq[j + 1], seq[j]
-                    self.add(table, None, kind, [], how="line1")
-                else:
-                    continue
-                self.header[table] = header
-                break
+            next((t for t in tables if t not in self.header and self.rows.get(t) and self.header_fault(t, kind)), None)
+
+    def header_fault(self, table: str, kind: str) -> bool:
+        tb, keys = self.t[table], set(pk_index(self.t[table]))
+        header, rows = list(tb.field_names), self.rows[table] + self.ragged_rows.get(table, [])
+        if kind == "missing-header":  # the last optional column
+            j = next((j for j in reversed(range(len(header))) if not tb.fields[j].required and j not in keys), None)
+            if j is None:
+                return False
+            column = header.pop(j)
+            self.entries = [e for e in self.entries if not (e["table"] == table and e["column"] == column)]
+            for r in (r for r in rows if len(r) > 1):
+                del r[j if len(r) > j else -1]  # a ragged row stays ragged
+        elif kind == "header-order":  # the first two neighbours outside the key swapped
+            j = next((j for j in range(len(header) - 1) if not {j, j + 1} & keys), None)
+            if j is None:
+                return False
+            column = None
+            for seq in [header, *rows]:
+                seq[j:j + 2] = seq[j:j + 2][::-1]
+        else:
+            header.append(column := {"extra-header": "extra_notes", "blank-header": "", "duplicate-header": header[-1]}[kind])
+            for r in rows:
+                r.append("")
+        self.header[table] = header
+        return self.add(table, column, kind, [], at="line1")
 
     # driver ----------------------------------------------------------------------------------------
     def kinds(self, table: str) -> list[tuple[str, Callable[[], bool]]]:
         """Every fault kind that applies to a table, as (code, injector)."""
-        tb, out = self.t[table], []
-        for code in CELL_CODES:
-            if any(self.cell_candidate(tb, f, code) for f in tb.fields):
-                out.append((code, lambda code=code: self.cell(table, code)))
+        tb = self.t[table]
         pk_refs = [fk_of(tb, k).resource for k in tb.primary_key if fk_of(tb, k)]
-        generic = {"primary-key": bool(tb.primary_key), "missing-source": table in self.links, "date-order": bool(tb.date_pairs),
-                   "foreign-key": any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys),
-                   "cycle": bool(tb.chains), "redirect": table == self.redirects.get("resource"),
-                   "self-relation": len(pk_refs) == 2 and pk_refs[0] == pk_refs[1]}
-        method = {"primary-key": self.primary_key, "missing-source": self.missing_source, "date-order": self.date_order,
-                  "foreign-key": self.foreign_key, "cycle": self.cycle, "self-relation": self.self_relation, "redirect": self.redirect}
-        out += [(code, lambda code=code: method[code](table)) for code, applies in generic.items() if applies]
-        specific = {"claims": [("amount-incomplete", self.amount), ("amount-predicate", self.amount), ("amount-range", self.amount),
-                               ("undated-claim", self.claim_date), ("claimant-not-founded", self.claim_date),
-                               ("claim-after-death", self.claim_date), ("proposition-event", lambda t, c: self.proposition_event(t))],
-                    "sources": [("unfindable-source", self.source_fault), ("duplicate-source", self.source_fault),
-                                ("unused-source", self.source_fault)],
-                    "actor_identifiers": [("identifier-format", lambda t, c: self.identifier_format(t))]}
-        out += [(code, lambda code=code, fn=fn: fn(table, code)) for code, fn in specific.get(table, [])
-                if code in self.s.spec.dataset_rules]  # the dataset's own rules run only when the package lists them
-        out += [(code, lambda code=code: self.ragged(table, code)) for code in ("extra-cell", "missing-cell")]
-        return out + [("blank-row", lambda: self.blank_row(table))]
+        generic = {"primary-key": (bool(tb.primary_key), self.primary_key), "missing-source": (table in self.links, self.missing_source),
+                   "date-order": (bool(tb.date_pairs), self.date_order), "cycle": (bool(tb.chains), self.cycle),
+                   "foreign-key": (any(len(fk.fields) == 1 and fk.resource in self.id_sets for fk in tb.foreign_keys), self.foreign_key),
+                   "redirect": (table == self.redirects.get("resource"), self.redirect),
+                   "self-relation": (len(pk_refs) == 2 and pk_refs[0] == pk_refs[1], self.self_relation)}
+        return ([(code, lambda code=code: self.cell(table, code)) for code in self.breakers[table]]
+                + [(code, lambda fn=fn: fn(table)) for code, (applies, fn) in generic.items() if applies]
+                + [(code, lambda code=code, fn=getattr(self, method): fn(table, code)) for code, (where, method) in RULE_FAULTS.items()
+                   if where == table and code in self.s.spec.dataset_rules]  # the dataset's rules run only when the package lists them
+                + [(code, lambda code=code: self.ragged(table, code)) for code in ("extra-cell", "missing-cell")]
+                + [("blank-row", lambda: self.loose_line(table, "blank-row", []))])
 
     def inject(self) -> None:
         """About `rate` of each table's rows, at least one of every kind, round the kinds in random order."""
@@ -1048,8 +956,8 @@ class Faults:
                 else:
                     self.skipped[f"{table}:{code}"] += 1
 
-    def finish(self) -> dict[str, list]:
-        """Header faults, deleted links dropped, rows sorted by key with ragged rows and raw lines placed."""
+    def finish(self) -> dict[str, list[Row]]:
+        """Header faults, deleted links dropped, rows sorted by key with ragged rows and loose lines placed."""
         if self.header_faults:
             file_tables = [e["table"] for e in self.entries if e["code"] in ("bom", "line-ending", "malformed-csv", "encoding")]
             self.header_faults_in([n for n in self.rows if n not in file_tables] + list(reversed(dict.fromkeys(file_tables))))
@@ -1067,23 +975,20 @@ class Faults:
             rows.sort(key=operator.itemgetter(*pos) if len(pos) > 1 else (lambda r, p=pos[0]: (r[p],)) if pos else key)
             for r in self.ragged_rows.get(name, []):
                 rows.insert(bisect.bisect_right(rows, key(r), key=key) if pos else len(rows), r)
-            for where, raw in sorted(self.raw_after.get(name, []), key=lambda x: x[0] != "end"):
-                rows.insert(len(rows) if where == "end" else 1 + int(self.rnd() * max(1, len(rows) - 1)), raw)
-            extra, line = 0, 2
-            at = sorted((i, v) for i, v in enumerate(map(id, rows)) if v in tracked)
-            prev = 0
-            for i, v in at:  # the line breaks inside earlier quoted cells push later records down
-                line += i - prev
+            for at_end, r in sorted(self.loose.get(name, []), key=lambda x: not x[0]):
+                rows.insert(len(rows) if at_end else 1 + int(self.rnd() * max(1, len(rows) - 1)), r)
+            extra, line, prev = 0, 2, 0
+            for i, v in sorted((i, v) for i, v in enumerate(map(id, rows)) if v in tracked):
+                line += i - prev  # the line breaks inside earlier quoted cells push later records down
                 prev = i
                 self.line_at[v] = line + extra
-                r = rows[i]
-                extra += sum(c.count("\n") for c in r) if isinstance(r, list) else 0
+                extra += sum(c.count("\n") for c in rows[i])
             self.last_line[name] = len(rows) + 1 + extra
             out[name] = rows
         return out
 
     def resolved(self) -> list[dict]:
-        out = [{"path": e["path"], "line": 1 if e["how"] == "line1" else self.last_line[e["table"]] if e["how"] == "last"
+        out = [{"path": e["path"], "line": 1 if e["at"] == "line1" else self.last_line[e["table"]] if e["at"] == "last"
                 else max(self.line_at[id(r)] for r in e["rows"]), "column": e["column"], "code": e["code"]} for e in self.entries]
         return sorted(out, key=lambda f: (f["path"], f["line"], f["column"] or "", f["code"]))
 
@@ -1092,29 +997,21 @@ class Faults:
 # Writing
 
 
-def write_tables(out: Path, tables: dict[str, TableSpec], records: dict[str, list], faults: Faults | None) -> dict[str, int]:
-    """UTF-8, LF, minimal quoting; a fault's special lines written as they are."""
-    counts = {}
+def write_tables(out: Path, tables: dict[str, TableSpec], records: dict[str, list[Row]], faults: Faults | None) -> dict[str, int]:
+    """UTF-8, LF, minimal quoting; then each file fault's edit of the written bytes."""
     for name, rows in records.items():
         path = out / tables[name].path
         path.parent.mkdir(parents=True, exist_ok=True)
-        special = [i for i, r in enumerate(rows) if isinstance(r, Raw) or id(r) in faults.cr_rows] if faults else []
         with open(path, "w", encoding="utf-8", newline="", buffering=1 << 22) as fh:
-            fh.write("\ufeff" if faults and name in faults.bom else "")
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(faults.header.get(name, tables[name].field_names) if faults else tables[name].field_names)
-            start = 0
-            for i in special:
-                w.writerows(rows[start:i])
-                fh.write(rows[i]) if isinstance(rows[i], Raw) else csv.writer(fh, lineterminator="\r\n").writerow(rows[i])
-                start = i + 1
-            w.writerows(rows[start:])
-        if faults and name in faults.bad_byte_tables:
-            path.write_bytes(path.read_bytes().replace(BAD_BYTE_MARK.encode("utf-8"), b"\xe9"))
-        if faults and name in faults.no_final_newline:
-            path.write_bytes(path.read_bytes().removesuffix(b"\n"))
-        counts[name] = len(rows) - sum(isinstance(rows[i], Raw) for i in special)
-    return counts
+            w.writerows(rows)
+        if faults and faults.edits.get(name):
+            data = path.read_bytes()
+            for change in faults.edits[name]:
+                data = change(data)
+            path.write_bytes(data)
+    return {name: len(rows) - (len(faults.loose.get(name, [])) if faults else 0) for name, rows in records.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

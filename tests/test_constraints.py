@@ -8,6 +8,7 @@ model, build, diff and the codebook.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ihr.checks.row_rules import schema_for
 from ihr.codebook import render_codebook
 from ihr.constraints import CONSTRAINTS, FIELD_TYPES, Cell, CellCheck, Constraint, registered
 from ihr.diff import diff_packages
+from ihr.package import FieldSpec
 from ihr.validate import validate_package
 
 PROPERTY = "exclusiveMaximum"
@@ -132,3 +134,141 @@ def test_field_types_cover_every_type_the_descriptor_accepts():
 
     assert SUPPORTED_TYPES == set(FIELD_TYPES)
     assert all(dataclasses.is_dataclass(t) for t in FIELD_TYPES.values())
+
+
+def test_every_check_has_a_violation_or_says_why_not():
+    from ihr.checks.text import TEXT_CODES
+    from ihr.catalogue import catalogue
+    from ihr.violations import CONSTRAINT_VIOLATIONS, DATE_RULE_VIOLATIONS, TEXT_VIOLATIONS, TYPE_VIOLATIONS
+
+    assert set(CONSTRAINT_VIOLATIONS) == {c.property for c in CONSTRAINTS}
+    assert set(DATE_RULE_VIOLATIONS) <= set(catalogue())
+    assert set(TYPE_VIOLATIONS) == set(FIELD_TYPES)
+    assert set(TEXT_VIOLATIONS) == set(TEXT_CODES)
+    assert all(callable(v) or (isinstance(v, str) and v) for v in [*CONSTRAINT_VIOLATIONS.values(), *TYPE_VIOLATIONS.values()])
+
+
+def test_every_violation_is_reported_at_its_cell_and_nowhere_else(tmp_path):
+    """Each check's violation, written into a real CSV, is reported by `ihr validate` with exactly
+    its code at its line and column: every check the schemas use is shown to fire. Reference
+    fields and the keys they point to are left out: changing one breaks a reference too; the two
+    dates of a period are never broken in one row (a future start puts its end before it). A future
+    date is still a date: the dataset's own rules (`ihr:rules`), which weigh it against other rows,
+    may add a finding of theirs (a claim dated before its claimant's start, itself moved into the
+    future); every other violation is reported with its code alone."""
+    import csv
+    import random
+
+    from conftest import fixture_package
+    from ihr.violations import DATE_RULE_VIOLATIONS, violations
+
+    rng, exercised = random.Random(5), set()
+    schemas, _ = load_package(Path(__file__).parent.parent, reference_check=False)
+    wanted = {code for t in schemas.tables.values() for f in t.fields for code, _ in violations(f)}
+    keys = {(t.name, name) for t in schemas.tables.values() for fk in t.foreign_keys for name in fk.fields} | {
+        (fk.resource, name) for t in schemas.tables.values() for fk in t.foreign_keys for name in fk.reference_fields}
+    for fixture in ("valid", "views"):
+        todo = [(t.name, f, code, hook) for t in schemas.tables.values() for f in t.fields
+                if (t.name, f.name) not in keys for code, hook in violations(f)]
+        for round_ in range(8):
+            package = fixture_package(tmp_path / f"{fixture}-{round_}", fixture)
+            tables = {n: list(csv.reader(io.StringIO((package / t.path).read_text(encoding="utf-8")))) for n, t in schemas.tables.items()}
+            placed, later = [], []
+            for name, field, code, hook in todo:
+                rows, col = tables[name], tables[name][0].index(field.name)
+                slot = next((pair for pair in schemas.tables[name].date_pairs if field.name in pair), field.name)
+                values = [(j, new) for j in range(1, len(rows)) if (new := hook(field, rows[j][col], rng)) is not None]
+                free = [(j, new) for j, new in values if (name, j, slot) not in {p[:3] for p in placed}]
+                if free:
+                    rows[free[0][0]][col] = free[0][1]
+                    placed.append((name, free[0][0], slot, col, field.name, code))
+                elif values:  # every row's cell already broken this round
+                    later.append((name, field, code, hook))
+            for name, rows in tables.items():
+                with (package / schemas.tables[name].path).open("w", encoding="utf-8", newline="") as fh:
+                    csv.writer(fh, lineterminator="\n").writerows(rows)
+            found: dict[tuple, set[str]] = {}
+            for f in validate_package(package).findings:
+                found.setdefault((f.path, f.line, f.column), set()).add(f.code)
+            for name, j, _, col, column, code in placed:
+                rows = tables[name]
+                line = 1 + j + sum(cell.count("\n") for row in rows[:j] for cell in row)
+                codes = found.get((schemas.tables[name].path, line, column), set())
+                others = codes - {code} - (schemas.dataset_rules if code in DATE_RULE_VIOLATIONS else set())
+                assert code in codes and not others, (name, line, column, rows[j][col], code, codes)
+                exercised.add(code)
+            todo = later
+            if not todo:
+                break
+    assert exercised == wanted
+
+
+def test_cell_codes_asks_the_validators_sql():
+    """`cell_codes` (what synth.py checks its samples with) gives each constraint's violation its code
+    alone, and a text check's or a date rule's none (those are not cell SQL)."""
+    import random
+
+    from ihr.checks.text import TEXT_CODES
+    from ihr.violations import cell_codes, violations
+
+    rng = random.Random(2)
+    schemas, _ = load_package(Path(__file__).parent.parent, reference_check=False)
+    for table in schemas.tables.values():
+        for field in table.fields:
+            cases = [(code, hook(field, "Some text", rng)) for code, hook in violations(field)]
+            got = cell_codes([field], [[value] for _, value in cases if value is not None])
+            expected = [set() if code in TEXT_CODES or code == "future-date" else {(field.name, code)}
+                        for code, value in cases if value is not None]
+            assert got == expected, (table.name, field.name, cases)
+
+
+@pytest.mark.parametrize("field", [
+    FieldSpec.of("n", "integer", exclusiveMinimum=3), FieldSpec.of("n", "number", exclusiveMaximum=2.5),
+    FieldSpec.of("n", "number", minimum=0.5, maximum=7), FieldSpec.of("t", minLength=5, maxLength=12),
+    FieldSpec.of("b", "boolean", required=True), FieldSpec.of("n", "number", enum=[1.5, 2.5]),
+], ids=lambda f: ",".join(k for k, _ in f.constraints) or f.type)
+def test_violations_no_schema_uses_fail_their_check_alone(field):
+    """The entries the repository's schemas do not carry (exclusive bounds, minLength, booleans...)
+    are held to the same contract, by the validator's SQL."""
+    import random
+
+    from ihr.checks.text import TEXT_CODES
+    from ihr.violations import cell_codes, violations
+
+    rng, cases = random.Random(3), violations(field)
+    assert cases
+    for code, hook in cases:
+        value = hook(field, "1" if field.type != "string" else "valid text", rng)
+        assert cell_codes([field], [[value]]) == [set() if code in TEXT_CODES else {(field.name, code)}], (code, value)
+
+
+def test_every_row_rule_has_a_violation_reported_where_the_rule_says(tmp_path):
+    """Each row rule's violation, applied to a row of a fixture package, is reported with exactly its
+    code at that row and the rule's column."""
+    import csv
+    import random
+
+    from conftest import fixture_package
+    from ihr.checks.row_rules import ROW_RULES
+    from ihr.dataset.row_rules import ROW_RULE_VIOLATIONS
+
+    assert set(ROW_RULE_VIOLATIONS) == {r.code for r in ROW_RULES}
+    rng = random.Random(4)
+    for rule in ROW_RULES:
+        for fixture in ("valid", "views"):
+            package = fixture_package(tmp_path / f"{rule.code}-{fixture}", fixture)
+            table, _ = load_package(package, reference_check=False)
+            table = table.tables[rule.table]
+            rows = list(csv.reader(io.StringIO((package / table.path).read_text(encoding="utf-8"))))
+            found = next(((j, change) for j in range(1, len(rows))
+                          if (change := ROW_RULE_VIOLATIONS[rule.code](table, dict(zip(rows[0], rows[j])), rng))), None)
+            if found is not None:
+                break
+        assert found is not None, f"no fixture row can break {rule.code}"
+        j, change = found
+        for column, value in change.items():
+            rows[j][rows[0].index(column)] = value
+        with (package / table.path).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+        codes = {f.code for f in validate_package(package).findings if (f.path, f.line, f.column) == (table.path, j + 1, rule.column)}
+        assert codes == {rule.code}, (rule.code, change)

@@ -3,12 +3,16 @@ of one row (run by the Pandera layer on typed frames; see `ihr.checks.row_rules`
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING
 
 from ihr.checks.row_rules import ROW_RULES, RowRule
+from ihr.package import TableSpec
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from ihr.violations import RowViolation
 
 
 def _has_figure() -> "pl.Expr":
@@ -76,3 +80,26 @@ ROW_RULES.extend([
             "a source needs a url, or a publisher and a published_date, so a reader can find it", _source_findable,
             ("url", "publisher", "published_date"), "url IS NULL", fix="add the url, or the publisher and the date"),
 ])
+
+
+# A value breaking each rule above alone (`ihr.violations.RowViolation`), by code: tests see each
+# reported where it says, and scripts/synth.py injects those faults.
+FIGURE = ("amount", "amount_low", "amount_high")
+FUNDING = ("funds", "cuts_support_to")  # the predicates a figure may go with
+
+
+def _reversed_range(table: TableSpec, row: dict[str, str], rng: random.Random) -> dict[str, str] | None:
+    if row["amount_qualifier"] == "range" and row["amount_low"] and row["amount_high"]:
+        low, high = sorted(int(float(row[c])) for c in ("amount_low", "amount_high"))
+        return {"amount_low": str(high + 1), "amount_high": str(low)}
+    return {"amount_low": row["amount"]} if row["amount"] and not row["amount_low"] else None  # a bound, not a range
+
+
+ROW_RULE_VIOLATIONS: dict[str, RowViolation] = {
+    "amount-incomplete": lambda table, row, rng: {rng.choice(AMOUNT_PARTS): ""} if any(row[c] for c in FIGURE)
+    and all(row[c] for c in AMOUNT_PARTS) else None,
+    "amount-range": _reversed_range,
+    "amount-predicate": lambda table, row, rng: {"predicate": rng.choice([str(v) for v in table.field("predicate").enum
+                                                                         if v not in FUNDING])} if any(row[c] for c in FIGURE) else None,
+    "unfindable-source": lambda table, row, rng: {"url": "", rng.choice(["publisher", "published_date"]): ""} if row["url"] else None,
+}
