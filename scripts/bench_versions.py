@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Time two installed versions of `ihr` on the same packages, interleaved, beside the DuckDB floor.
 
-    python scripts/bench_versions.py --before OLD/bin/ihr [--after NEW/bin/ihr] OUT.json PKG [PKG ...]
+    python scripts/bench_versions.py --before OLD/bin/ihr [--after NEW/bin/ihr] [--keep-metadata]
+        [--after-extra "--memory-limit 1GB"] OUT.json PKG [PKG ...]
 
 A refactoring's speed is judged against the code before it, on the same machine in the same run.
 Each PKG (made by scripts/synth.py) is validated by both (and, if its name has "clean", built); the
 "before" copy has the same tables (hard links) with the `ihr:` properties removed from the
-descriptor and schemas, for versions that predate them. REPEAT (environment, default 3) rounds;
+descriptor and schemas, for versions that predate them (`--keep-metadata`: the package itself, for
+versions that read them). `--after-extra` times the "after" version once more with those arguments
+added (validate and build: "validate-after+", "build-after+"). REPEAT (environment, default 3) rounds;
 wall time and peak RSS per command (os.wait4), medians and ratios to the floor in OUT.json.
 """
 import json, os, shutil, statistics, subprocess, sys, time, tempfile
@@ -52,22 +55,29 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--before", required=True, help="the ihr executable of the code before the change")
     ap.add_argument("--after", default=str(Path(sys.executable).with_name("ihr")), help="the ihr executable after it")
+    ap.add_argument("--keep-metadata", action="store_true", help="give the before version the package as it is")
+    ap.add_argument("--after-extra", default="", help="arguments for a second timing of the after version")
     ap.add_argument("out", type=Path)
     ap.add_argument("packages", type=Path, nargs="+")
     args = ap.parse_args()
     BASE, MAIN, out = args.before, args.after, args.out
     results = {}
     for pkg in args.packages:
-        old = old_format(pkg)
+        old = pkg if args.keep_metadata else old_format(pkg)
+        extra = args.after_extra.split()
         cmds = {
             "floor": [PY, "-c", FLOOR, str(pkg)],
             "validate-before": [BASE, "validate", "--format", "json", str(old)],
             "validate-after": [MAIN, "validate", "--format", "json", str(pkg)],
         }
+        if extra:
+            cmds["validate-after+"] = [MAIN, "validate", "--format", "json", str(pkg), *extra]
         if "clean" in pkg.name:
             tmp = Path(tempfile.mkdtemp(prefix="ab-build-"))
             cmds["build-before"] = [BASE, "build", str(old), "--out", str(tmp / "before")]
             cmds["build-after"] = [MAIN, "build", str(pkg), "--out", str(tmp / "after")]
+            if extra:
+                cmds["build-after+"] = [MAIN, "build", str(pkg), "--out", str(tmp / "after+"), *extra]
         times = {k: [] for k in cmds}
         counts = {}
         for _ in range(REPEAT):
