@@ -51,9 +51,11 @@ def working_connection(threads: int | None = None, memory_limit: str | None = No
             con.execute(f"SET memory_limit = {sql_string(check_memory_limit(memory_limit))}")
         yield con
     except duckdb.OutOfMemoryException as exc:
-        limit = f"the memory limit of {memory_limit}" if memory_limit else "the memory DuckDB may use"
-        raise MemoryLimitTooLow(f"DuckDB ran out of memory within {limit}; raise --memory-limit "
-                                f"({str(exc).splitlines()[0]})") from exc
+        said = str(exc).splitlines()[0]
+        if memory_limit:
+            raise MemoryLimitTooLow(f"DuckDB ran out of memory within the memory limit of {memory_limit}; "
+                                    f"raise --memory-limit ({said})") from exc
+        raise MemoryLimitTooLow(f"DuckDB ran out of the machine's memory ({said})") from exc
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
