@@ -21,6 +21,7 @@ def _has_figure() -> "pl.Expr":
     return pl.col("amount").is_not_null() | pl.col("amount_low").is_not_null() | pl.col("amount_high").is_not_null()
 
 
+FUNDING = ("funds", "cuts_support_to")  # the predicates a figure may go with
 # What a figure needs beside it: its currency, period, how exact it is and what it is (paid,
 # promised or asked for).
 AMOUNT_PARTS = ("currency", "amount_period", "amount_qualifier", "amount_basis")
@@ -49,7 +50,7 @@ def _amount_range_consistent() -> "pl.Expr":
 def _amount_only_for_funding() -> "pl.Expr":
     import polars as pl
 
-    return ~_has_figure() | pl.col("predicate").is_in(["funds", "cuts_support_to"])
+    return ~_has_figure() | pl.col("predicate").is_in(list(FUNDING))
 
 
 def _source_findable() -> "pl.Expr":
@@ -85,7 +86,6 @@ ROW_RULES.extend([
 # A value breaking each rule above alone (`ihr.violations.RowViolation`), by code: tests see each
 # reported where it says, and scripts/synth.py injects those faults.
 FIGURE = ("amount", "amount_low", "amount_high")
-FUNDING = ("funds", "cuts_support_to")  # the predicates a figure may go with
 
 
 def _reversed_range(table: TableSpec, row: dict[str, str], rng: random.Random) -> dict[str, str] | None:
