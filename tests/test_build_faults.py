@@ -3,6 +3,7 @@ database; a build killed with SIGKILL while writing leaves the previous database
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -77,7 +78,10 @@ def test_a_killed_build_leaves_the_previous_database_usable(tmp_path, previous_b
     before = table_counts(out / DATABASE)
     stamp = (out / DATABASE).stat().st_mtime_ns
 
-    victim = ihr_build(out)
+    spill = tmp_path / "tmp"  # the builds' temporary directory (DuckDB spills there; see ihr.connection)
+    spill.mkdir()
+    env = {**os.environ, "TMPDIR": str(spill)}
+    victim = ihr_build(out, env=env)
     if moment == "while-validating":
         time.sleep(0.3)
     else:  # as soon as its temporary files appear
@@ -94,10 +98,13 @@ def test_a_killed_build_leaves_the_previous_database_usable(tmp_path, previous_b
     assert table_counts(out / DATABASE) == before
     if moment == "while-writing" and (out / DATABASE).stat().st_mtime_ns == stamp:
         assert any(p.name.endswith(".tmp") for p in out.iterdir())  # killed mid-write, before the rename
-    again = ihr_build(out)
+    again = ihr_build(out, env=env)
     assert again.wait(timeout=300) == 0
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")], "leftovers of the killed build"
     assert table_counts(out / DATABASE) == before
+    # SIGKILL leaves the killed build's empty spill directory; the finished build removed its own
+    left = list(spill.iterdir())
+    assert len(left) <= 1 and all(p.name.startswith("ihr-spill-") and not any(p.iterdir()) for p in left), left
 
 
 def test_two_queries_that_both_rebuild_at_once_both_answer(tmp_path):

@@ -4,7 +4,8 @@ DuckDB lets a database grow to 80 % of the machine's memory before it spills to 
 tables of a million-row package and the work of the dataset rules take about 2 GB. A memory limit
 (`--memory-limit 1GB`) makes DuckDB spill what does not fit instead: same findings, less memory,
 some more time (docs/benchmarks.md). Spilled data goes to a private temporary directory, removed
-when the connection closes, never to DuckDB's default `.tmp` in the working directory.
+when the connection closes, never to DuckDB's default `.tmp` in the working directory (a process
+killed outright leaves that directory behind, empty unless it had spilled).
 """
 
 from __future__ import annotations
