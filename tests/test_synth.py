@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
+
 ROOT = Path(__file__).parent.parent
 SYNTH = ROOT / "scripts" / "synth.py"
-IHR = [sys.executable, "-m", "ihr"]
 
 
 def synth(out: Path, *extra: str) -> None:
@@ -23,8 +24,8 @@ def synth(out: Path, *extra: str) -> None:
 
 
 def validate(pkg: Path) -> tuple[int, list[dict]]:
-    done = subprocess.run([*IHR, "validate", str(pkg), "--format", "json"], capture_output=True, text=True, timeout=120)
-    return done.returncode, json.loads(done.stdout)["findings"]
+    done = run_cli("validate", str(pkg), "--format", "json")  # the real CLI, in this process (no interpreter start)
+    return done.exit_code, json.loads(done.output)["findings"]
 
 
 def declared_paths(pkg: Path) -> set[str]:
