@@ -100,3 +100,14 @@ def test_the_validator_names_no_table_of_this_dataset():
                       if not (node.value == m.group(1) and m.group(1) in properties)]
     assert found == []
     assert {"claims", "sources", "actors"} <= tables  # the pattern has something to find
+
+
+def test_a_malformed_redirects_block_is_one_finding_not_a_crash(tmp_path):
+    """The redirect rule and `ihr merge` read `ihr:redirects` through `PackageSpec.redirects`, which
+    hands out only a complete block: an incomplete one is the descriptor check's finding alone."""
+    package = build_package(tmp_path)
+    edit_json(package / "datapackage.json", lambda d: d["ihr:redirects"].pop("old"))
+    result = run_cli("validate", "--format", "json", str(package))
+    assert result.exit_code == 1, result.output
+    assert [(f["path"], f["code"]) for f in json.loads(result.output)["findings"] if f["severity"] == "error"] == [
+        ("datapackage.json", "invalid-descriptor")]

@@ -85,15 +85,15 @@ def merge_rows(package: PackageSpec, table_name: str, old_id: str, new_id: str, 
                 kept.append(row)
             data[name] = kept
     touched = {table_name} | {k.split(".")[0] for k in result.repointed}
-    spec = package.extensions.get("redirects")  # the redirects table and its columns (`ihr:redirects`)
-    if isinstance(spec, dict) and spec.get("resource") in package.tables:
+    spec = package.redirects
+    if spec is not None:
         redirects, old_col, new_col, table_col = (spec[k] for k in ("resource", "old", "new", "table"))
         for r in data[redirects]:  # earlier redirects to OLD now lead to NEW
             if r.get(new_col) == old_id and r.get(table_col) == table_name:
                 r[new_col] = new_id
         row = {old_col: old_id, new_col: new_id, table_col: table_name}
         for key, value in (("reason", reason), ("version", package.version)):
-            if isinstance(spec.get(key), str):
+            if key in spec:
                 row[spec[key]] = value
         data[redirects].append(row)
         touched.add(redirects)

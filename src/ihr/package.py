@@ -156,6 +156,18 @@ class PackageSpec:
         return frozenset(str(r) for r in rules) if isinstance(rules, list) else frozenset()
 
     @property
+    def redirects(self) -> dict[str, str] | None:
+        """The table of retired ids and its fields (`ihr:redirects`: resource, table, old, new, and
+        optionally reason and version), when the package names one it has in full (a malformed
+        `ihr:redirects` is reported by the descriptor check, not used)."""
+        spec = self.extensions.get("redirects")
+        if not isinstance(spec, dict):
+            return None
+        spec = {k: v for k, v in spec.items() if isinstance(v, str)}
+        required = ("resource", "table", "old", "new")
+        return spec if all(k in spec for k in required) and spec["resource"] in self.tables else None
+
+    @property
     def name(self) -> str:
         return str(self.descriptor.get("name", ""))
 

@@ -225,8 +225,8 @@ def redirects_resolve(ctx: RuleContext) -> Iterable[Finding]:
     """Ids are minted once and never reused: a retired id must be gone from its table, and the id
     it redirects to must exist, or old links to the dataset break silently (the redirects table is
     the one `ihr:redirects` names; an id is a table's one-field primary key)."""
-    spec = ctx.package.extensions.get("redirects")
-    if not isinstance(spec, dict) or not ctx.has(spec["resource"]):
+    spec = ctx.package.redirects
+    if spec is None or not ctx.has(spec["resource"]):
         return
     resource, name_col, old_col, new_col = (quote_ident(spec[k]) for k in ("resource", "table", "old", "new"))
     for table, t in ctx.package.tables.items():
